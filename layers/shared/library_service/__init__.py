@@ -1,0 +1,1 @@
+"""Library services on LINE: the domain and adapters every function shares (the Lambda layer)."""

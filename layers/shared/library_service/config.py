@@ -1,0 +1,65 @@
+"""The one place where settings come from.
+
+Every value is read from the environment, which `template.yaml` fills in AWS and the devstack
+fills locally. Secrets are never in the environment: only the names of the SSM parameters
+that hold them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str
+    library_name: str
+    conversations_table: str
+    idempotency_table: str
+    events_queue_url: str
+    line_api_base_url: str
+    line_channel_secret_param: str
+    line_channel_access_token_param: str
+    conversation_ttl_seconds: int
+    idempotency_ttl_seconds: int
+    secrets_max_age_seconds: int
+
+    @classmethod
+    def from_environment(cls, env: dict[str, str] | os._Environ = os.environ) -> Settings:
+        return cls(
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-northeast-1",
+            library_name=env.get("LIBRARY_NAME") or "渋谷区立図書館",
+            conversations_table=env.get("CONVERSATIONS_TABLE", ""),
+            idempotency_table=env.get("IDEMPOTENCY_TABLE", ""),
+            events_queue_url=env.get("EVENTS_QUEUE_URL", ""),
+            line_api_base_url=env.get("LINE_API_BASE_URL") or DEFAULT_LINE_API_BASE_URL,
+            line_channel_secret_param=env.get("LINE_CHANNEL_SECRET_PARAM", ""),
+            line_channel_access_token_param=env.get("LINE_CHANNEL_ACCESS_TOKEN_PARAM", ""),
+            conversation_ttl_seconds=int(env.get("CONVERSATION_TTL_SECONDS", 7 * 24 * 3600)),
+            idempotency_ttl_seconds=int(env.get("IDEMPOTENCY_TTL_SECONDS", 24 * 3600)),
+            secrets_max_age_seconds=int(env.get("SECRETS_MAX_AGE_SECONDS", 300)),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_environment()
+
+
+def get_secret(parameter_name: str) -> str:
+    """A SecureString from SSM Parameter Store, cached for `secrets_max_age_seconds`.
+
+    Imported lazily: the parameters utility pulls in boto3 session setup we only pay for on
+    the first call, after a test or the devstack has pointed AWS at its endpoint.
+    """
+    from aws_lambda_powertools.utilities import parameters
+
+    if not parameter_name:
+        raise RuntimeError("secret parameter name is not configured")
+    return parameters.get_parameter(
+        parameter_name, decrypt=True, max_age=get_settings().secrets_max_age_seconds
+    )

@@ -1,0 +1,81 @@
+"""What the bot answers to each LINE event, given where the patron is in the conversation.
+
+Pure: takes line-bot-sdk webhook models and a Conversation, returns a Turn. Sending and storing
+are the caller's job, so every answer can be tested without AWS or LINE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from linebot.v3.webhooks import (
+    Event,
+    FollowEvent,
+    MessageEvent,
+    PostbackEvent,
+    TextMessageContent,
+    UnfollowEvent,
+)
+
+from ..line import messages, postback
+from . import menus, texts
+from .state import Conversation
+
+MENU = "menu"
+
+
+@dataclass(frozen=True)
+class Turn:
+    messages: list[dict] = field(default_factory=list)
+    conversation: Conversation | None = None  # the state to save, if it changed
+    forget: bool = False  # the user left: delete everything we keep about the chat
+
+
+class Dialogue:
+    def __init__(self, library_name: str) -> None:
+        self._library_name = library_name
+        self._postbacks: dict[str, Callable[[Conversation, dict], Turn]] = {
+            menus.SHOW_MENU: self._show_menu,
+        }
+        for label, action in menus.MENU_ACTIONS.items():
+            self._postbacks.setdefault(action, self._coming_soon(label))
+
+    def on_event(self, event: Event, conversation: Conversation) -> Turn | None:
+        """The answer to `event`, or None when the event needs no answer."""
+        if isinstance(event, FollowEvent):
+            return Turn(
+                [messages.text(texts.greeting(self._library_name)), menus.library_menu()],
+                conversation.moved_to(MENU),
+            )
+        if isinstance(event, UnfollowEvent):
+            return Turn(forget=True)
+        if isinstance(event, PostbackEvent):
+            action, params = postback.decode(event.postback.data)
+            handler = self._postbacks.get(action)
+            return handler(conversation, params) if handler else self._help(conversation)
+        if isinstance(event, MessageEvent):
+            if isinstance(event.message, TextMessageContent):
+                return self._on_text(event.message.text.strip(), conversation)
+            return self._help(conversation)
+        return None
+
+    def _on_text(self, typed: str, conversation: Conversation) -> Turn:
+        if typed == texts.LIBRARY_TAB:
+            return self._show_menu(conversation, {})
+        return self._help(conversation)
+
+    def _show_menu(self, conversation: Conversation, _params: dict) -> Turn:
+        return Turn([menus.library_menu()], conversation.moved_to(MENU))
+
+    def _help(self, conversation: Conversation) -> Turn:
+        return Turn([messages.text(texts.HELP), menus.library_menu()], conversation.moved_to(MENU))
+
+    def _coming_soon(self, label: str) -> Callable[[Conversation, dict], Turn]:
+        def answer(conversation: Conversation, _params: dict) -> Turn:
+            return Turn(
+                [messages.text(texts.coming_soon(label), [menus.back_to_menu()])],
+                conversation.moved_to(MENU),
+            )
+
+        return answer

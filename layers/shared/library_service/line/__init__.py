@@ -1,0 +1,1 @@
+"""LINE platform: webhook intake (stdlib only), message limits and builders, the Messaging API."""

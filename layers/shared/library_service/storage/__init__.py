@@ -1,0 +1,1 @@
+"""DynamoDB access through pynamodb models, one module per table."""

@@ -1,0 +1,59 @@
+"""Builds each function's service from the settings: the one place adapters are chosen.
+
+Called on a function's first invocation, not at import, so that AWS clients are made after
+the environment (a test's moto, the devstack's endpoint) is in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import boto3
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+
+from .config import Settings, get_secret
+from .conversation.dialogue import Dialogue
+from .conversation.worker import ConversationWorker
+from .line.messenger import LineMessenger
+from .storage.binding import bind_model
+from .storage.conversations import ConversationRecord, ConversationStore
+
+
+@dataclass(frozen=True)
+class ConversationService:
+    worker: ConversationWorker
+    idempotency: IdempotencyConfig  # the handler registers each Lambda context with it
+
+
+def build_conversation_service(settings: Settings) -> ConversationService:
+    bind_model(ConversationRecord, settings.conversations_table, settings.region)
+    messenger = LineMessenger(
+        settings.line_api_base_url, get_secret(settings.line_channel_access_token_param)
+    )
+    persistence = DynamoDBPersistenceLayer(
+        table_name=settings.idempotency_table,
+        boto3_client=boto3.client("dynamodb", region_name=settings.region),
+    )
+    # Keyed on LINE's webhookEventId: a redelivery hours later is still answered only once.
+    config = IdempotencyConfig(
+        event_key_jmespath="webhookEventId",
+        expires_after_seconds=settings.idempotency_ttl_seconds,
+        raise_on_no_idempotency_key=True,
+    )
+
+    def once_per_event(process):
+        return idempotent_function(
+            process, data_keyword_argument="event", persistence_store=persistence, config=config
+        )
+
+    worker = ConversationWorker(
+        Dialogue(settings.library_name),
+        ConversationStore(settings.conversation_ttl_seconds),
+        messenger,
+        once_per_event,
+    )
+    return ConversationService(worker=worker, idempotency=config)

@@ -1,0 +1,76 @@
+from linebot.v3.webhooks import Event
+
+from library_service.conversation import texts
+from library_service.conversation.dialogue import Dialogue
+from library_service.conversation.state import Conversation
+from library_service.line.limits import check_messages
+from library_service.line.postback import decode
+from tests.support import line_events
+from tests.support.line_events import USER
+
+dialogue = Dialogue("渋谷区立図書館")
+
+
+def parsed(raw: dict) -> Event:
+    return Event.from_dict(raw)
+
+
+def menu_labels(flex: dict) -> list[str]:
+    return [
+        node["action"]["label"]
+        for node in flex["contents"]["body"]["contents"]
+        if node["type"] == "button"
+    ]
+
+
+def test_follow_greets_and_shows_menu():
+    turn = dialogue.on_event(parsed(line_events.follow()), Conversation(USER))
+    greeting, menu = turn.messages
+    assert "友だち追加ありがとうございます" in greeting["text"]
+    assert "「図書館」" in greeting["text"]
+    assert menu_labels(menu) == ["利用者登録", "本の検索・予約", "マイページ", "利用者カード"]
+    assert turn.conversation.step == "menu"
+    check_messages(turn.messages)
+
+
+def test_typing_library_shows_the_menu_with_working_postbacks():
+    turn = dialogue.on_event(parsed(line_events.text(" 図書館 ")), Conversation(USER))
+    (menu,) = turn.messages
+    actions = [
+        decode(n["action"]["data"])[0]
+        for n in menu["contents"]["body"]["contents"]
+        if n["type"] == "button"
+    ]
+    assert actions == ["register", "search", "mypage", "card"]
+
+
+def test_every_menu_entry_answers_plainly_until_its_feature_lands():
+    for action, label in [
+        ("register", "利用者登録"),
+        ("search", "本の検索・予約"),
+        ("mypage", "マイページ"),
+        ("card", "利用者カード"),
+    ]:
+        event = parsed(line_events.postback(f"action={action}"))
+        turn = dialogue.on_event(event, Conversation(USER))
+        (answer,) = turn.messages
+        assert answer["text"].startswith(f"「{label}」は現在準備中です")
+        back = answer["quickReply"]["items"][0]["action"]
+        assert decode(back["data"])[0] == "menu"
+
+
+def test_anything_else_gets_help_and_the_menu():
+    for event in (
+        line_events.text("こんにちは"),
+        line_events.sticker(),
+        line_events.postback("action=no-such-thing"),
+        line_events.postback("%%%garbage"),
+    ):
+        turn = dialogue.on_event(parsed(event), Conversation(USER))
+        assert [m["type"] for m in turn.messages] == ["text", "flex"]
+        assert turn.messages[0]["text"] == texts.HELP
+
+
+def test_unfollow_forgets_the_conversation():
+    turn = dialogue.on_event(parsed(line_events.unfollow()), Conversation(USER, step="menu"))
+    assert turn.forget and not turn.messages
