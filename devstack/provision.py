@@ -17,6 +17,21 @@ QUEUE = "AWS::SQS::Queue"
 EVENT_BUS = "AWS::Events::EventBus"
 SUPPORTED = (TABLE, QUEUE, EVENT_BUS)
 
+
+class ClientFactory:
+    """boto3 clients for one endpoint (moto's server locally); None means AWS's own."""
+
+    def __init__(self, region: str, endpoint_url: str | None = None) -> None:
+        self.region = region
+        self.endpoint_url = endpoint_url
+        # Against a local endpoint any credentials do; against AWS the usual chain applies.
+        local = {"aws_access_key_id": "devstack", "aws_secret_access_key": "devstack"}
+        self._session = boto3.session.Session(region_name=region, **(local if endpoint_url else {}))
+
+    def __call__(self, service: str):
+        return self._session.client(service, endpoint_url=self.endpoint_url)
+
+
 # CloudFormation property → SQS attribute name, for the ones that differ only in spelling.
 _QUEUE_ATTRIBUTES = {
     "FifoQueue": "FifoQueue",
@@ -31,13 +46,13 @@ _QUEUE_ATTRIBUTES = {
 }
 
 
-def provision(stack: Stack, session: boto3.session.Session | None = None) -> Stack:
+def provision(stack: Stack, clients: ClientFactory | None = None) -> Stack:
     """Create every supported resource; fills the stack's physical IDs and attributes."""
-    session = session or boto3.session.Session(region_name=stack.region)
+    clients = clients or ClientFactory(stack.region)
     creators = {
-        TABLE: _create_table(session.client("dynamodb")),
-        QUEUE: _create_queue(session.client("sqs")),
-        EVENT_BUS: _create_event_bus(session.client("events")),
+        TABLE: _create_table(clients("dynamodb")),
+        QUEUE: _create_queue(clients("sqs")),
+        EVENT_BUS: _create_event_bus(clients("events")),
     }
     for name in stack.creation_order(SUPPORTED):
         resource = stack.resources[name]
@@ -113,5 +128,5 @@ def _create_event_bus(events):
     return create
 
 
-def put_secret(session: boto3.session.Session, name: str, value: str) -> None:
-    session.client("ssm").put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
+def put_secret(clients: ClientFactory, name: str, value: str) -> None:
+    clients("ssm").put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)

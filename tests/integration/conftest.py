@@ -6,12 +6,11 @@ from __future__ import annotations
 import base64
 import json
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from devstack.lambda_context import LambdaContext
-from devstack.provision import provision, put_secret
+from devstack.provision import ClientFactory, provision, put_secret
 from devstack.template import Stack, load_template
 from library_service import config
 from library_service.line.signature import compute_signature
@@ -47,9 +46,9 @@ def stack(monkeypatch, line_api):
                 parameter_overrides={"Stage": "test", "LineApiBaseUrl": line_api.url},
             )
         )
-        session = boto3.session.Session(region_name=REGION)
-        put_secret(session, stack.parameter("LineChannelSecretParameter"), CHANNEL_SECRET)
-        put_secret(session, stack.parameter("LineChannelAccessTokenParameter"), ACCESS_TOKEN)
+        clients = ClientFactory(REGION)
+        put_secret(clients, stack.parameter("LineChannelSecretParameter"), CHANNEL_SECRET)
+        put_secret(clients, stack.parameter("LineChannelAccessTokenParameter"), ACCESS_TOKEN)
         for function in ("WebhookFunction", "ConversationFunction"):
             for key, value in stack.function_environment(function).items():
                 monkeypatch.setenv(key, value)
