@@ -172,7 +172,9 @@ def rest_api_event(request: Request, route: Route, path_params: dict) -> dict:
         "path": request.path,
         "httpMethod": request.method,
         "headers": dict(request.headers.items()),
-        "multiValueHeaders": {k: request.headers.getlist(k) for k in request.headers.keys()},
+        "multiValueHeaders": {
+            name: request.headers.getlist(name) for name, _ in request.headers.items()
+        },
         "queryStringParameters": dict(request.args.items()) or None,
         "multiValueQueryStringParameters": dict(request.args.lists()) or None,
         "pathParameters": path_params or None,
