@@ -15,6 +15,8 @@ from pathlib import Path
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from ops.richmenu import RichMenuProvisioner
+
 from .apigw import ApiGateway, routes_from_template
 from .event_sources import SqsPoller, sqs_sources
 from .functions import LocalFunction, function_specs
@@ -83,6 +85,7 @@ class Devstack:
             self._start_functions()
             self._serve_api()
             self._start_pollers()
+            self._provision_rich_menus()
         except BaseException:
             self.stop()
             raise
@@ -174,6 +177,11 @@ class Devstack:
             poller.start()
             self.pollers.append(poller)
         self._started.append(lambda: [p.stop() for p in self.pollers])
+
+    def _provision_rich_menus(self) -> None:
+        RichMenuProvisioner(
+            self.line_url, self.line_url, self.line.settings.channel_access_token
+        ).provision()
 
     def stop(self) -> None:
         while self._started:

@@ -74,3 +74,8 @@ def test_anything_else_gets_help_and_the_menu():
 def test_unfollow_forgets_the_conversation():
     turn = dialogue.on_event(parsed(line_events.unfollow()), Conversation(USER, step="menu"))
     assert turn.forget and not turn.messages
+
+
+def test_rich_menu_tab_switch_is_not_answered_in_the_chat():
+    event = parsed(line_events.postback("action=tab&name=library"))
+    assert dialogue.on_event(event, Conversation(USER)) is None

@@ -20,6 +20,7 @@ from linebot.v3.webhooks import (
 
 from ..line import messages, postback
 from . import menus, texts
+from .richmenu import TAB_SWITCH
 from .state import Conversation
 
 MENU = "menu"
@@ -52,6 +53,8 @@ class Dialogue:
             return Turn(forget=True)
         if isinstance(event, PostbackEvent):
             action, params = postback.decode(event.postback.data)
+            if action == TAB_SWITCH:
+                return None  # the rich menu changed tab on the phone; that is the answer
             handler = self._postbacks.get(action)
             return handler(conversation, params) if handler else self._help(conversation)
         if isinstance(event, MessageEvent):

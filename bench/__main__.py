@@ -1,0 +1,29 @@
+"""`python -m bench`: run every benchmark, print a summary, write docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from . import ROOT, cold_import, report, warm_webhook
+
+REPORT = ROOT / "docs" / "benchmarks.md"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=10, help="fresh processes per import case")
+    parser.add_argument("--invocations", type=int, default=200, help="timed webhook calls")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    sections = [*cold_import.run(args.runs), warm_webhook.run(args.invocations)]
+    elapsed = time.perf_counter() - started
+
+    REPORT.write_text(report.render(sections, elapsed), encoding="utf-8")
+    print(report.summary(sections))
+    print(f"wrote {REPORT.relative_to(ROOT)} ({elapsed:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
