@@ -16,6 +16,8 @@ $(STAMP): requirements-dev.txt layers/shared/requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
+	# The shared layer is importable in the virtualenv as Lambda's /opt/python makes it.
+	$(BIN)/python -c "import site, pathlib; pathlib.Path(site.getsitepackages()[0], 'library-layer.pth').write_text('$(CURDIR)/layers/shared\n')"
 	touch $(STAMP)
 
 venv: $(STAMP)

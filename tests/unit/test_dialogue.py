@@ -1,5 +1,7 @@
 from linebot.v3.webhooks import Event
 
+from library_service.catalogue.libraries import default_libraries
+from library_service.catalogue.search import CatalogueSearch
 from library_service.conversation import texts
 from library_service.conversation.dialogue import Dialogue
 from library_service.conversation.state import Conversation
@@ -7,8 +9,11 @@ from library_service.line.limits import check_messages
 from library_service.line.postback import decode
 from tests.support import line_events
 from tests.support.line_events import USER
+from tests.support.memory_catalogue import MemoryCatalogue
 
-dialogue = Dialogue("渋谷区立図書館")
+dialogue = Dialogue(
+    "渋谷区立図書館", CatalogueSearch(MemoryCatalogue(), MemoryCatalogue(), default_libraries())
+)
 
 
 def parsed(raw: dict) -> Event:
@@ -47,7 +52,6 @@ def test_typing_library_shows_the_menu_with_working_postbacks():
 def test_every_menu_entry_answers_plainly_until_its_feature_lands():
     for action, label in [
         ("register", "利用者登録"),
-        ("search", "本の検索・予約"),
         ("mypage", "マイページ"),
         ("card", "利用者カード"),
     ]:

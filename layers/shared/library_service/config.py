@@ -20,6 +20,8 @@ class Settings:
     library_name: str
     conversations_table: str
     idempotency_table: str
+    catalogue_table: str
+    search_index_table: str
     events_queue_url: str
     line_api_base_url: str
     line_channel_secret_param: str
@@ -35,6 +37,8 @@ class Settings:
             library_name=env.get("LIBRARY_NAME") or "渋谷区立図書館",
             conversations_table=env.get("CONVERSATIONS_TABLE", ""),
             idempotency_table=env.get("IDEMPOTENCY_TABLE", ""),
+            catalogue_table=env.get("CATALOGUE_TABLE", ""),
+            search_index_table=env.get("SEARCH_INDEX_TABLE", ""),
             events_queue_url=env.get("EVENTS_QUEUE_URL", ""),
             line_api_base_url=env.get("LINE_API_BASE_URL") or DEFAULT_LINE_API_BASE_URL,
             line_channel_secret_param=env.get("LINE_CHANNEL_SECRET_PARAM", ""),

@@ -15,11 +15,14 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
+from .catalogue.libraries import default_libraries
+from .catalogue.search import CatalogueSearch
 from .config import Settings, get_secret
 from .conversation.dialogue import Dialogue
 from .conversation.worker import ConversationWorker
 from .line.messenger import LineMessenger
 from .storage.binding import bind_model
+from .storage.catalogue import DynamoCatalogue, bind_catalogue
 from .storage.conversations import ConversationRecord, ConversationStore
 
 
@@ -31,6 +34,8 @@ class ConversationService:
 
 def build_conversation_service(settings: Settings) -> ConversationService:
     bind_model(ConversationRecord, settings.conversations_table, settings.region)
+    bind_catalogue(settings.catalogue_table, settings.search_index_table, settings.region)
+    catalogue = DynamoCatalogue()
     messenger = LineMessenger(
         settings.line_api_base_url, get_secret(settings.line_channel_access_token_param)
     )
@@ -51,7 +56,7 @@ def build_conversation_service(settings: Settings) -> ConversationService:
         )
 
     worker = ConversationWorker(
-        Dialogue(settings.library_name),
+        Dialogue(settings.library_name, CatalogueSearch(catalogue, catalogue, default_libraries())),
         ConversationStore(settings.conversation_ttl_seconds),
         messenger,
         once_per_event,

@@ -7,7 +7,6 @@ are the caller's job, so every answer can be tested without AWS or LINE.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from linebot.v3.webhooks import (
     Event,
@@ -19,25 +18,24 @@ from linebot.v3.webhooks import (
 )
 
 from ..line import messages, postback
-from . import menus, texts
+from . import menus, search_flow, texts
 from .richmenu import TAB_SWITCH
+from .search_flow import Searcher, SearchFlow
 from .state import Conversation
+from .turn import Turn
 
 MENU = "menu"
 
-
-@dataclass(frozen=True)
-class Turn:
-    messages: list[dict] = field(default_factory=list)
-    conversation: Conversation | None = None  # the state to save, if it changed
-    forget: bool = False  # the user left: delete everything we keep about the chat
+__all__ = ["Dialogue", "Turn"]
 
 
 class Dialogue:
-    def __init__(self, library_name: str) -> None:
+    def __init__(self, library_name: str, searcher: Searcher) -> None:
         self._library_name = library_name
+        self._search = SearchFlow(searcher, self._back_to_menu)
         self._postbacks: dict[str, Callable[[Conversation, dict], Turn]] = {
             menus.SHOW_MENU: self._show_menu,
+            **self._search.postbacks(),
         }
         for label, action in menus.MENU_ACTIONS.items():
             self._postbacks.setdefault(action, self._coming_soon(label))
@@ -66,6 +64,8 @@ class Dialogue:
     def _on_text(self, typed: str, conversation: Conversation) -> Turn:
         if typed == texts.LIBRARY_TAB:
             return self._show_menu(conversation, {})
+        if conversation.step in search_flow.STEPS:
+            return self._search.on_text(typed, conversation)
         return self._help(conversation)
 
     def _show_menu(self, conversation: Conversation, _params: dict) -> Turn:
@@ -74,11 +74,11 @@ class Dialogue:
     def _help(self, conversation: Conversation) -> Turn:
         return Turn([messages.text(texts.HELP), menus.library_menu()], conversation.moved_to(MENU))
 
+    def _back_to_menu(self, conversation: Conversation, said: str) -> Turn:
+        return Turn([messages.text(said, [menus.back_to_menu()])], conversation.moved_to(MENU))
+
     def _coming_soon(self, label: str) -> Callable[[Conversation, dict], Turn]:
         def answer(conversation: Conversation, _params: dict) -> Turn:
-            return Turn(
-                [messages.text(texts.coming_soon(label), [menus.back_to_menu()])],
-                conversation.moved_to(MENU),
-            )
+            return self._back_to_menu(conversation, texts.coming_soon(label))
 
         return answer

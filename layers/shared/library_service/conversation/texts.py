@@ -43,3 +43,62 @@ def coming_soon(feature: str) -> str:
         f"「{feature}」は現在準備中です。ご利用いただけるようになるまで、"
         "しばらくお待ちください。\nほかのメニューは下のボタンから選べます。"
     )
+
+
+# -- 本の検索・予約 ------------------------------------------------------------------------
+SEARCH_BY_TITLE = "書名"
+SEARCH_BY_AUTHOR = "著者名"
+SEARCH_CHOOSE_MODE = "検索方法を選択してください。\n書名での検索か、著者名での検索かを選べます。"
+SEARCH_MORE = "結果をさらに表示"
+SEARCH_END = "終了"
+SEARCH_ENDED = "本の検索を終了しました。"
+SEARCH_RESERVE = "予約する"
+SEARCH_ALT_TEXT = "本の検索結果"
+SEARCH_ALL_OUT = "すべて貸出中"
+SEARCH_NO_COPIES = "所蔵なし"
+SEARCH_STALE = "この検索は終了しています。もう一度、検索方法を選んでください。"
+
+
+def search_prompt(mode_label: str) -> str:
+    example = "（例：こころ）" if mode_label == SEARCH_BY_TITLE else "（例：夏目漱石）"
+    return f"{mode_label}の検索キーワードを入力してください。{example}"
+
+
+def search_empty_keyword(mode_label: str) -> str:
+    return f"検索キーワードが読み取れませんでした。{mode_label}を文字で入力してください。"
+
+
+def search_not_found(mode_label: str, keyword: str) -> str:
+    return (
+        f"{mode_label}「{keyword}」に一致する本は見つかりませんでした。\n"
+        "別のキーワードを入力するか、検索方法を変えてお試しください。"
+    )
+
+
+def search_try_other(mode_label: str) -> str:
+    return f"{mode_label}で検索"
+
+
+def search_summary(mode_label: str, keyword: str, total: int, first: int, last: int) -> str:
+    return f"{mode_label}「{keyword}」の検索結果：{total}件中 {first}〜{last}件目"
+
+
+SEARCH_NEXT_STEP = "ほかのキーワードで探すときは、そのまま入力してください。"
+
+
+def on_shelf_at(names: list[str]) -> str:
+    return "貸出可能：" + "、".join(names)
+
+
+def copies_count(count: int) -> str:
+    return f"所蔵 {count}冊"
+
+
+def published(publisher: str, year: int | None) -> str:
+    return " ".join(part for part in (publisher, f"{year}年" if year else "") if part)
+
+
+RESERVE_COMING_SOON = (
+    "LINEからの予約は次の更新で使えるようになります。準備中のため、いまはご予約いただけません。\n"
+    "予約は、利用者登録とLINE連携がお済みの方がご利用いただけます。"
+)

@@ -1,0 +1,1 @@
+"""The catalogue: records, copies, libraries, and Japanese search over titles and authors."""

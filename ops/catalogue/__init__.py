@@ -1,0 +1,1 @@
+"""Catalogue import: Aozora Bunko's list and the generic CSV/TSV format, into DynamoDB."""
