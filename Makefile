@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help dev test lint unit integration e2e bench constraints clean
+.PHONY: help dev test lint venv bench constraints clean
 
 help:
 	@echo "make dev    - run the whole system locally (moto, app API, queues, LINE emulator, simulator)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from . import ROOT, cold_import, report, warm_webhook
+from . import ROOT, cold_import, report, search, warm_webhook
 
 REPORT = ROOT / "docs" / "benchmarks.md"
 
@@ -14,10 +14,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=10, help="fresh processes per import case")
     parser.add_argument("--invocations", type=int, default=200, help="timed webhook calls")
+    parser.add_argument("--query-runs", type=int, default=5, help="timed runs of each query")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    sections = [*cold_import.run(args.runs), warm_webhook.run(args.invocations)]
+    sections = [
+        *cold_import.run(args.runs),
+        warm_webhook.run(args.invocations),
+        search.run(args.query_runs),
+    ]
     elapsed = time.perf_counter() - started
 
     REPORT.write_text(report.render(sections, elapsed), encoding="utf-8")

@@ -7,11 +7,11 @@ dead-letter queue, exactly as in AWS.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from .functions import InvocationError
+from .polling import PollingLoop
 from .template import Stack
 
 
@@ -32,12 +32,7 @@ def sqs_sources(stack: Stack) -> list[SqsSource]:
                 continue
             props = event["Properties"]
             queue_arn = stack.resolve(props["Queue"])
-            queue_url = next(
-                url
-                for (logical, attribute), arn in stack.attributes.items()
-                if attribute == "Arn" and arn == queue_arn
-                for url in [stack.physical_ids[logical]]
-            )
+            queue_url = stack.physical_id_of_arn(queue_arn)
             sources.append(
                 SqsSource(
                     function=name,
@@ -75,7 +70,7 @@ def lambda_record(message: dict, source: SqsSource, region: str) -> dict:
     }
 
 
-class SqsPoller:
+class SqsPoller(PollingLoop):
     def __init__(
         self,
         source: SqsSource,
@@ -84,38 +79,12 @@ class SqsPoller:
         invoke: Callable[[str, dict], object],
         log: Callable[[str, str], None],
     ) -> None:
+        self.name = f"poller for {source.function}"
+        super().__init__(log)
         self.source = source
         self._sqs = sqs_client
         self._region = region
         self._invoke = invoke
-        self._log = log
-        self._stopped = threading.Event()
-        self._running = threading.Event()
-        self._running.set()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self._running.set()
-        self._thread.join(timeout=5)
-
-    def pause(self) -> None:
-        self._running.clear()
-
-    def resume(self) -> None:
-        self._running.set()
-
-    def _loop(self) -> None:
-        while not self._stopped.is_set():
-            self._running.wait()
-            try:
-                self.poll_once(wait_seconds=1)
-            except Exception as error:  # keep polling: the devstack must outlive a bad moment
-                self._log("devstack", f"poller for {self.source.function}: {error!r}")
-                self._stopped.wait(1)
 
     def poll_once(self, wait_seconds: int = 0) -> int:
         """Receive one batch and deliver it; returns how many records were delivered."""

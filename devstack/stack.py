@@ -1,12 +1,14 @@
 """The whole system on one machine: moto, the app's API and event sources, the LINE emulator.
 
-Everything is read from template.yaml: tables and queues are created from their resource
-properties, routes and SQS event sources from the functions' events, and each function's
-environment from Globals plus its own variables.
+Everything is read from template.yaml: tables, queues and event buses are created from their
+resource properties; routes, SQS event sources, EventBridge rules and schedules from the
+functions' events; and each function's environment from Globals plus its own variables.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field, replace
@@ -15,17 +17,21 @@ from pathlib import Path
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from ops.richmenu import RichMenuProvisioner
-
+from . import moto_partition_query
 from .apigw import ApiGateway, routes_from_template
+from .async_invoke import AsyncInvoker
+from .control import DevstackControl
 from .event_sources import SqsPoller, sqs_sources
+from .eventbridge import RulePoller, provision_rules
 from .functions import LocalFunction, function_specs
 from .line_emulator import EmulatorSettings, LineEmulator
 from .ports import ensure_free
 from .provision import ClientFactory, provision, put_secret
+from .schedules import ScheduleRunner, schedules_from_template
 from .template import ROOT, Stack, load_template
 
 OVERRIDES_FILE = ROOT / "devstack.local.env"
+DEMO_CATALOGUE = ROOT / "data" / "catalogue" / "demo.tsv"
 
 
 @dataclass
@@ -36,6 +42,8 @@ class DevstackConfig:
     aws_port: int = 4566
     region: str = "ap-northeast-1"
     overrides_file: Path = OVERRIDES_FILE
+    run_schedules: bool = False  # run rate() schedules on their rate, not only on demand
+    catalogue: Path | None = DEMO_CATALOGUE  # imported at start; None starts with none
     emulator: EmulatorSettings = field(default_factory=EmulatorSettings)
 
 
@@ -63,6 +71,8 @@ class Devstack:
         self.config = config or DevstackConfig()
         self.functions: dict[str, LocalFunction] = {}
         self.pollers: list[SqsPoller] = []
+        self.rule_pollers: list[RulePoller] = []
+        self.catalogue_loaded = threading.Event()
         self._log_lock = threading.Lock()
         self._started: list = []
 
@@ -70,6 +80,23 @@ class Devstack:
     def log(self, source: str, line: str) -> None:
         with self._log_lock:
             print(f"[{source}] {line}", file=sys.stderr, flush=True)
+
+    @property
+    def _url_host(self) -> str:
+        # Bound to every interface, the stack is still reached locally as 127.0.0.1: browsers
+        # refuse http://0.0.0.0/ and the functions need an address to connect to.
+        return {"0.0.0.0": "127.0.0.1", "": "127.0.0.1"}.get(self.config.host, self.config.host)
+
+    @property
+    def _aws_environment(self) -> dict[str, str]:
+        """What a process needs to reach moto as if it were AWS."""
+        return {
+            "AWS_ACCESS_KEY_ID": "devstack",
+            "AWS_SECRET_ACCESS_KEY": "devstack",  # noqa: S105 - moto accepts any key
+            "AWS_REGION": self.config.region,
+            "AWS_DEFAULT_REGION": self.config.region,
+            "AWS_ENDPOINT_URL": self.aws_url,
+        }
 
     # -- lifecycle -----------------------------------------------------------------------
     def start(self) -> Devstack:
@@ -83,20 +110,23 @@ class Devstack:
             self._start_line_emulator()
             self._provision()
             self._start_functions()
+            self._provision_events()
             self._serve_api()
             self._start_pollers()
             self._provision_rich_menus()
+            self._load_catalogue()
         except BaseException:
             self.stop()
             raise
         return self
 
     def _start_aws(self) -> None:
+        moto_partition_query.install()
         self._moto = ThreadedMotoServer(self.config.host, self.config.aws_port, verbose=False)
         self._moto.start()
-        self._started.append(self._moto.stop)
-        host, port = self._moto.get_host_and_port()
-        self.aws_url = f"http://{host}:{port}"
+        self._started.append(self._stop_aws)
+        _, port = self._moto.get_host_and_port()
+        self.aws_url = f"http://{self._url_host}:{port}"
         self.clients = ClientFactory(self.config.region, self.aws_url)
 
     def _bind_api(self) -> None:
@@ -109,7 +139,8 @@ class Devstack:
             threaded=True,
             request_handler=_QuietRequests,
         )
-        self.api_url = f"http://{self.config.host}:{self._api_server.server_port}"
+        self._started.append(self._api_server.server_close)
+        self.api_url = f"http://{self._url_host}:{self._api_server.server_port}"
 
     def _start_line_emulator(self) -> None:
         self.line = LineEmulator(
@@ -122,7 +153,7 @@ class Devstack:
         )
         self.line.start()
         self._started.append(self.line.stop)
-        self.line_url = self.line.url
+        self.line_url = f"http://{self._url_host}:{self.line.port}"
 
     def _provision(self) -> None:
         self.stack = provision(
@@ -147,11 +178,7 @@ class Devstack:
 
     def _start_functions(self) -> None:
         base_env = {
-            "AWS_ACCESS_KEY_ID": "devstack",
-            "AWS_SECRET_ACCESS_KEY": "devstack",
-            "AWS_REGION": self.config.region,
-            "AWS_DEFAULT_REGION": self.config.region,
-            "AWS_ENDPOINT_URL": self.aws_url,
+            **self._aws_environment,
             "PATH": "/usr/bin:/bin",
             "LANG": "C.UTF-8",
         }
@@ -163,9 +190,40 @@ class Devstack:
     def invoke(self, function: str, event: dict):
         return self.functions[function].invoke(event)
 
+    def sam_env_vars(self, host: str) -> dict[str, dict[str, str]]:
+        """`sam local --env-vars` JSON: each function's environment as the devstack runs it,
+        with this machine called `host`. sam applies only variables the template declares."""
+        here = f"//{self._url_host}:"
+
+        def rehost(value: str) -> str:
+            return value.replace(here, f"//{host}:")
+
+        return {
+            name: {
+                **{key: rehost(value) for key, value in function.spec.environment.items()},
+                "AWS_ENDPOINT_URL": rehost(self.aws_url),
+            }
+            for name, function in self.functions.items()
+        }
+
+    def _provision_events(self) -> None:
+        self.invoker = AsyncInvoker(self.stack, self.invoke, self.clients("sqs"), self.log)
+        self.rules = provision_rules(self.stack, self.clients, self.log)
+        self.schedules = ScheduleRunner(
+            self.stack,
+            schedules_from_template(self.stack, self.clients("sqs")),
+            self.invoker,
+            self.log,
+        )
+
     def _serve_api(self) -> None:
-        self._gateway_app.app = ApiGateway(routes_from_template(self.stack), self.invoke)
-        thread = threading.Thread(target=self._api_server.serve_forever, daemon=True)
+        gateway = ApiGateway(routes_from_template(self.stack), self.invoke)
+        self._gateway_app.app = DevstackControl(
+            gateway, self.schedules, self.invoke, self.sam_env_vars
+        )
+        thread = threading.Thread(
+            target=self._api_server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
         thread.start()
         self._started.append(self._api_server.shutdown)
 
@@ -177,11 +235,88 @@ class Devstack:
             poller.start()
             self.pollers.append(poller)
         self._started.append(lambda: [p.stop() for p in self.pollers])
+        for rule in self.rules:
+            poller = RulePoller(
+                rule, self.clients("sqs"), self.invoker, self.stack.account_id, self.log
+            )
+            poller.start()
+            self.rule_pollers.append(poller)
+        self._started.append(lambda: [p.stop() for p in self.rule_pollers])
+        if self.config.run_schedules:
+            self.schedules.start_timers()
+        elif self.schedules.schedules:
+            self.log("devstack", "schedules run on demand (--run-schedules runs rate() ones)")
+        self._started.append(self.schedules.stop)
+        # First to stop: a retry waiting for its turn gives up instead of holding the pollers.
+        self._started.append(self.invoker.stop)
+
+    def _run_operator_command(self, module: str, *args: str, **env: str) -> str:
+        """An operator's command from ops/, run as an operator runs it, with the layer on the
+        path as a function has it; returns what it printed."""
+        layers = {d for function in self.functions.values() for d in function.spec.layer_dirs}
+        result = subprocess.run(
+            [sys.executable, "-m", module, *args],
+            env={
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                "LANG": "C.UTF-8",
+                "PYTHONPATH": os.pathsep.join([str(ROOT), *sorted(layers)]),
+                **env,
+            },
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"{module} failed: {result.stderr.strip() or result.stdout}")
+        return result.stdout
 
     def _provision_rich_menus(self) -> None:
-        RichMenuProvisioner(
-            self.line_url, self.line_url, self.line.settings.channel_access_token
-        ).provision()
+        printed = self._run_operator_command(
+            "ops.richmenu",
+            "--base-url",
+            self.line_url,
+            "--data-base-url",
+            self.line_url,
+            LINE_CHANNEL_ACCESS_TOKEN=self.line.settings.channel_access_token,
+        )
+        self.rich_menus = dict(line.split(": ", 1) for line in printed.splitlines() if ": " in line)
+
+    def _load_catalogue(self) -> None:
+        """Imports the demo catalogue with the operator's importer, in the background: the chat
+        works at once, and searches find more books until the log says it is loaded."""
+        catalogue = self.config.catalogue
+        if catalogue is None:
+            self.catalogue_loaded.set()
+            return
+
+        def load() -> None:
+            try:
+                printed = self._run_operator_command(
+                    "ops.catalogue",
+                    "import",
+                    str(catalogue),
+                    "--quiet",
+                    "--stage",
+                    self.stack.parameter("Stage"),
+                    "--region",
+                    self.config.region,
+                    **self._aws_environment,
+                )
+                summary = ", ".join(printed.strip().splitlines()[:3])
+                self.log("catalogue", f"{catalogue.name} loaded: {summary}")
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                self.log("catalogue", f"!!! loading {catalogue.name} failed: {error}")
+            finally:
+                self.catalogue_loaded.set()
+
+        self.log("catalogue", f"loading {catalogue.name} in the background…")
+        threading.Thread(target=load, name="catalogue-loader", daemon=True).start()
+
+    def _stop_aws(self) -> None:
+        self._moto.stop()
+        # moto's stop() leaves the listening socket open until garbage collection.
+        self._moto._server.server_close()
 
     def stop(self) -> None:
         while self._started:

@@ -109,6 +109,13 @@ class Stack:
         except KeyError:
             raise KeyError(f"{name}.{attribute} is not known to the devstack") from None
 
+    def physical_id_of_arn(self, arn: str) -> str:
+        """The physical ID (a queue's URL) of the resource created with this ARN."""
+        for (logical, attribute), value in self.attributes.items():
+            if attribute == "Arn" and value == arn:
+                return self.physical_ids[logical]
+        raise KeyError(f"no resource of the template has the ARN {arn}")
+
     def resolve(self, value: Any) -> Any:
         if isinstance(value, list):
             return [self.resolve(item) for item in value]

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -165,3 +166,168 @@ def friend(client) -> str:
     user_id = "U" + "1" * 32
     client.follow(user_id)
     return user_id
+
+
+# --- EventBridge rules and schedules: a synthetic template on a real moto server ---------------
+
+EVENTS_REGION = "ap-northeast-1"
+TEST_BUS = "devstack-test-bus"
+FAILED_EVENTS_ARN = {"Fn::GetAtt": ["FailedEvents", "Arn"]}
+
+
+def events_template(record_file: str) -> dict:
+    """One recording function wired to rules and schedules the way template.yaml would."""
+    return {
+        "Resources": {
+            "Bus": {"Type": "AWS::Events::EventBus", "Properties": {"Name": TEST_BUS}},
+            "FailedEvents": {
+                "Type": "AWS::SQS::Queue",
+                "Properties": {"QueueName": "devstack-test-failed-events"},
+            },
+            "Recorder": {
+                "Type": "AWS::Serverless::Function",
+                "Properties": {
+                    "CodeUri": "tests/devstack/functions/recorder/",
+                    "Handler": "app.handler",
+                    "Timeout": 5,
+                    "Environment": {"Variables": {"RECORD_FILE": record_file}},
+                    "Events": {
+                        "HoldReady": {
+                            "Type": "EventBridgeRule",
+                            "Properties": {
+                                "EventBusName": {"Ref": "Bus"},
+                                "Pattern": {
+                                    "source": ["library.holds"],
+                                    "detail-type": ["HoldReady"],
+                                    "detail": {"branch": [{"prefix": "中央"}]},
+                                },
+                            },
+                        },
+                        "Flaky": {
+                            "Type": "EventBridgeRule",
+                            "Properties": {
+                                "EventBusName": {"Fn::GetAtt": ["Bus", "Arn"]},
+                                "Pattern": {"source": ["library.test"], "detail-type": ["Flaky"]},
+                                "RetryPolicy": {"MaximumRetryAttempts": 1},
+                                "DeadLetterConfig": {
+                                    "Arn": {"Fn::GetAtt": ["FailedEvents", "Arn"]}
+                                },
+                            },
+                        },
+                        "OnDefaultBus": {
+                            "Type": "CloudWatchEvent",
+                            "Properties": {
+                                "Pattern": {"source": ["devstack.test.default-bus"]},
+                                "Input": '{"fixed": "input"}',
+                            },
+                        },
+                        "Off": {
+                            "Type": "EventBridgeRule",
+                            "Properties": {
+                                "EventBusName": {"Ref": "Bus"},
+                                "Pattern": {"source": ["library.off"]},
+                                "State": "DISABLED",
+                            },
+                        },
+                        "Nightly": {
+                            "Type": "Schedule",
+                            "Properties": {"Schedule": "cron(0 15 * * ? *)"},
+                        },
+                        "Hourly": {
+                            "Type": "ScheduleV2",
+                            "Properties": {
+                                "ScheduleExpression": "rate(1 hour)",
+                                "Input": '{"job": "hourly"}',
+                                "DeadLetterConfig": {"Type": "SQS"},
+                            },
+                        },
+                        "Broken": {
+                            "Type": "Schedule",
+                            "Properties": {"Schedule": "rate(1 minute)", "Input": '{"fail": true}'},
+                        },
+                        "Paused": {
+                            "Type": "Schedule",
+                            "Properties": {"Schedule": "rate(5 minutes)", "Enabled": False},
+                        },
+                    },
+                },
+            },
+        }
+    }
+
+
+class Recording:
+    """What the recorder function wrote: every event it was invoked with, in order."""
+
+    def __init__(self, path) -> None:
+        self.path = path
+
+    def events(self) -> list:
+        if not self.path.exists():
+            return []
+        return [json.loads(line) for line in self.path.read_text("utf-8").splitlines()]
+
+    def wait_for(self, predicate, count: int = 1, timeout: float = 15) -> list:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [event for event in self.events() if predicate(event)]
+            if len(found) >= count or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
+
+
+@dataclass
+class EventsRig:
+    stack: object
+    clients: object
+    invoke: Callable
+    invoker: object
+    rules: list
+    log: Callable[[str, str], None]
+    logs: list
+    recording: Recording
+
+
+@pytest.fixture(scope="package")
+def events_rig(tmp_path_factory):
+    """The devstack's EventBridge and schedule parts, as Devstack wires them, on a real moto."""
+    from moto.server import ThreadedMotoServer
+
+    from devstack.async_invoke import AsyncInvoker
+    from devstack.eventbridge import RulePoller, provision_rules
+    from devstack.functions import LocalFunction, function_specs
+    from devstack.provision import ClientFactory, provision
+    from devstack.template import Stack
+
+    record_file = tmp_path_factory.mktemp("events") / "recorded.jsonl"
+    server = ThreadedMotoServer("127.0.0.1", 0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    clients = ClientFactory(EVENTS_REGION, f"http://{host}:{port}")
+    stack = provision(Stack(events_template(str(record_file)), region=EVENTS_REGION), clients)
+    logs: list[str] = []
+
+    def log(source: str, line: str) -> None:
+        logs.append(f"[{source}] {line}")
+
+    functions = {
+        name: LocalFunction(spec, {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}, log)
+        for name, spec in function_specs(stack, {}).items()
+    }
+
+    def invoke(function: str, event: dict):
+        return functions[function].invoke(event)
+
+    invoker = AsyncInvoker(stack, invoke, clients("sqs"), log, retry_delay_seconds=0.05)
+    rules = provision_rules(stack, clients, log)
+    pollers = [RulePoller(r, clients("sqs"), invoker, stack.account_id, log) for r in rules]
+    for poller in pollers:
+        poller.start()
+    yield EventsRig(stack, clients, invoke, invoker, rules, log, logs, Recording(record_file))
+    invoker.stop()
+    for poller in pollers:
+        poller.stop()
+    for function in functions.values():
+        function.stop()
+    server.stop()
+    server._server.server_close()  # moto's stop() leaves the socket open

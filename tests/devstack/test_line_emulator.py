@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from devstack.line_emulator import EmulatorSettings, EmulatorStartError, LineEmulator
+from tests.support import browser as browser_support
 
 from .conftest import ACCESS_TOKEN, BOT_USER_ID, LOGIN_CHANNEL_ID, LOGIN_CHANNEL_SECRET
 
@@ -824,18 +825,9 @@ def test_chat_page_and_its_assets_are_served(client):
 # --- chat page in a real browser ------------------------------------------------------------
 
 
-def _launch_chromium(playwright):
-    import shutil
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("Debian's chromium package is not installed")
-    return playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-
-
 @pytest.mark.browser
 def test_chat_page_drives_the_bot(client, receiver):
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = browser_support.sync_api()
     menu_id = _create_menu_with_image(
         client,
         {
@@ -866,8 +858,8 @@ def test_chat_page_drives_the_bot(client, receiver):
 
     receiver.on_event = bot
     with sync_api.sync_playwright() as playwright:
-        browser = _launch_chromium(playwright)
-        page = browser.new_page(viewport={"width": 390, "height": 844})
+        browser = browser_support.launch_chromium(playwright)
+        page = browser.new_page(viewport=browser_support.PHONE)
         page.goto(client.base_url + "/")
         page.wait_for_selector("body[data-ready=true]")
         page.get_by_test_id("new-user").click()

@@ -99,10 +99,16 @@ def query_key(field: Field, query: str) -> IndexKey:
     """The one posting list a (normalised, non-empty) query reads.
 
     Any bigram's postings hold every record that contains the whole query, so reading one is
-    enough; the most selective-looking bigram keeps the read small.
+    enough; which one only changes the cost. Kanji pairs are the most selective; among equals
+    the one nearest the middle wins, because bigrams that join two words (「目漱」 in
+    夏目漱石, 「河鉄」 in 銀河鉄道) are rarer than those inside a common word or family name.
     """
     if len(query) == 1:
         return IndexKey(field, query, None)
     bigrams = [(query[i], query[i + 1]) for i in range(len(query) - 1)]
-    lead, follower = max(bigrams, key=lambda pair: _rarity(pair[0]) + _rarity(pair[1]))
+    scores = [_rarity(lead) + _rarity(follower) for lead, follower in bigrams]
+    best = max(scores)
+    candidates = [i for i, score in enumerate(scores) if score == best]
+    middle = (candidates[0] + candidates[-1]) / 2
+    lead, follower = bigrams[min(candidates, key=lambda i: (abs(i - middle), i))]
     return IndexKey(field, lead, follower)
