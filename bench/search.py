@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from moto import mock_aws
 
-from devstack import moto_partition_query
+from devstack import moto_dynamodb
 from devstack.provision import ClientFactory, provision
 from devstack.template import Stack, load_template
 from library_service.catalogue.index import Field, normalised_query, query_key
@@ -162,7 +162,7 @@ def run(runs: int = 5) -> Section:
         }
     )
     os.environ.pop("AWS_ENDPOINT_URL", None)
-    moto_partition_query.install()
+    moto_dynamodb.install()
     real = real_entries()
     small, large = (run_size(size, real, runs) for size in SIZES)
     (small_results, small_rate), (large_results, large_rate) = small, large
@@ -197,7 +197,7 @@ def run(runs: int = 5) -> Section:
             "from two real ones with authors made of real family and given names; each title "
             "with demo copies), imported through "
             "`DynamoCatalogue.save` into in-process moto, with the devstack's partition-query "
-            "shim for moto (`devstack/moto_partition_query.py`). Each query runs once counted "
+            "shim for moto (`devstack/moto_dynamodb.py`). Each query runs once counted "
             f"(DynamoDB requests and response bytes, by a botocore hook) and {runs} times timed. "
             "Cells read *small / large*."
         ),

@@ -17,7 +17,7 @@ from pathlib import Path
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from . import moto_partition_query
+from . import moto_dynamodb
 from .apigw import ApiGateway, routes_from_template
 from .async_invoke import AsyncInvoker
 from .control import DevstackControl
@@ -121,7 +121,7 @@ class Devstack:
         return self
 
     def _start_aws(self) -> None:
-        moto_partition_query.install()
+        moto_dynamodb.install()
         self._moto = ThreadedMotoServer(self.config.host, self.config.aws_port, verbose=False)
         self._moto.start()
         self._started.append(self._stop_aws)

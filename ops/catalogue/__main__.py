@@ -22,6 +22,7 @@ from tqdm import tqdm
 from library_service.catalogue.libraries import default_libraries
 from library_service.storage.catalogue import DynamoCatalogue, bind_catalogue
 
+from ..stage import reach_stage, table_name
 from .aozora import read_aozora
 from .demo_copies import demo_copies
 from .generic import read_generic, write_generic
@@ -31,7 +32,6 @@ from .rows import Parsed
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_CATALOGUE = ROOT / "data" / "catalogue" / "demo.tsv"
 AOZORA_LIST = ROOT.parent / "shared" / "data" / "aozora" / "list_person_all_utf8.csv"
-DEVSTACK_AWS = "http://127.0.0.1:4566"
 # The demo catalogue: works of authors most patrons know, small enough for `make dev` to load
 # in seconds on moto (the whole list takes minutes there; import it with the command above).
 DEMO_AUTHORS = frozenset(
@@ -72,18 +72,6 @@ def in_demo(entry) -> bool:
     return any(author.name in DEMO_AUTHORS for author in entry.record.authors)
 
 
-def table_names(stage: str) -> tuple[str, str]:
-    """The catalogue and search index tables' names as template.yaml gives them for `stage`."""
-    from devstack.template import Stack, load_template
-
-    stack = Stack(load_template(), parameter_overrides={"Stage": stage})
-
-    def name(table: str) -> str:
-        return stack.resolve(stack.resources[table]["Properties"]["TableName"])
-
-    return name("CatalogueTable"), name("SearchIndexTable")
-
-
 def sniff_format(path: Path) -> str:
     with path.open(encoding="utf-8-sig") as file:
         return "aozora" if "作品ID" in file.readline() else "generic"
@@ -99,14 +87,10 @@ def run_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"no such file: {path}", file=sys.stderr)
         return 2
-    catalogue_table, search_table = table_names(args.stage)
-    if args.stage == "local":
-        os.environ.setdefault("AWS_ENDPOINT_URL", DEVSTACK_AWS)
-        os.environ.setdefault("AWS_ACCESS_KEY_ID", "devstack")
-        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "devstack")
+    reach_stage(args.stage)
     bind_catalogue(
-        args.catalogue_table or catalogue_table,
-        args.search_index_table or search_table,
+        args.catalogue_table or table_name("CatalogueTable", args.stage),
+        args.search_index_table or table_name("SearchIndexTable", args.stage),
         args.region,
     )
     libraries = default_libraries()

@@ -1,19 +1,14 @@
 from linebot.v3.webhooks import Event
 
-from library_service.catalogue.libraries import default_libraries
-from library_service.catalogue.search import CatalogueSearch
 from library_service.conversation import texts
-from library_service.conversation.dialogue import Dialogue
 from library_service.conversation.state import Conversation
 from library_service.line.limits import check_messages
 from library_service.line.postback import decode
 from tests.support import line_events
+from tests.support.dialogues import unlinked_dialogue
 from tests.support.line_events import USER
-from tests.support.memory_catalogue import MemoryCatalogue
 
-dialogue = Dialogue(
-    "渋谷区立図書館", CatalogueSearch(MemoryCatalogue(), MemoryCatalogue(), default_libraries())
-)
+dialogue = unlinked_dialogue()
 
 
 def parsed(raw: dict) -> Event:

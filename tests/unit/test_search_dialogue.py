@@ -5,15 +5,14 @@ from __future__ import annotations
 import pytest
 from linebot.v3.webhooks import Event
 
-from library_service.catalogue.libraries import default_libraries
 from library_service.catalogue.records import Author, CatalogueEntry, Copy, CopyStatus, Record
-from library_service.catalogue.search import CatalogueSearch
 from library_service.conversation import texts
 from library_service.conversation.dialogue import Dialogue
 from library_service.conversation.state import Conversation
 from library_service.line.limits import check_messages
 from library_service.line.postback import decode
 from tests.support import line_events
+from tests.support.dialogues import unlinked_dialogue
 from tests.support.line_events import USER
 from tests.support.memory_catalogue import MemoryCatalogue
 
@@ -39,8 +38,7 @@ ENTRIES += [
 
 @pytest.fixture
 def dialogue():
-    catalogue = MemoryCatalogue(ENTRIES)
-    return Dialogue("渋谷区立図書館", CatalogueSearch(catalogue, catalogue, default_libraries()))
+    return unlinked_dialogue(MemoryCatalogue(ENTRIES))
 
 
 class Chat:
@@ -119,12 +117,15 @@ def test_a_book_bubble_shows_author_publisher_and_availability(dialogue):
     assert decode(reserve["data"]) == ("reserve", {"r": "r100"})
 
 
-def test_reserving_says_plainly_that_it_comes_next_and_browsing_goes_on(dialogue):
+def test_reserving_unlinked_explains_and_offers_registration_and_my_page(dialogue):
     chat = Chat(dialogue)
     start_search(chat, "書名")
     carousel, _ = chat.type("こころ")
     (answer,) = chat.tap(footer_buttons(carousel["contents"]["contents"][0])["予約する"])
-    assert answer["text"] == texts.RESERVE_COMING_SOON
+    assert answer["text"] == texts.RESERVE_NOT_LINKED
+    offered = quick_replies(answer)
+    assert list(offered) == ["利用者登録", "マイページ"]
+    assert decode(offered["マイページ"]["data"]) == ("mypage", {})
     carousel, _ = chat.type("漱石の作品")  # still browsing: typing is a new keyword
     assert len(carousel["contents"]["contents"]) == 10
 

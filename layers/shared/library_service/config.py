@@ -22,6 +22,10 @@ class Settings:
     idempotency_table: str
     catalogue_table: str
     search_index_table: str
+    patrons_table: str
+    holds_table: str
+    max_open_holds: int
+    provisional_may_reserve: bool
     events_queue_url: str
     line_api_base_url: str
     line_channel_secret_param: str
@@ -39,6 +43,10 @@ class Settings:
             idempotency_table=env.get("IDEMPOTENCY_TABLE", ""),
             catalogue_table=env.get("CATALOGUE_TABLE", ""),
             search_index_table=env.get("SEARCH_INDEX_TABLE", ""),
+            patrons_table=env.get("PATRONS_TABLE", ""),
+            holds_table=env.get("HOLDS_TABLE", ""),
+            max_open_holds=int(env.get("MAX_OPEN_HOLDS", 10)),
+            provisional_may_reserve=env.get("PROVISIONAL_MAY_RESERVE", "true").lower() == "true",
             events_queue_url=env.get("EVENTS_QUEUE_URL", ""),
             line_api_base_url=env.get("LINE_API_BASE_URL") or DEFAULT_LINE_API_BASE_URL,
             line_channel_secret_param=env.get("LINE_CHANNEL_SECRET_PARAM", ""),

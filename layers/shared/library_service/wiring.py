@@ -19,11 +19,15 @@ from .catalogue.libraries import default_libraries
 from .catalogue.search import CatalogueSearch
 from .config import Settings, get_secret
 from .conversation.dialogue import Dialogue
+from .conversation.reserve_flow import ReserveFlow
 from .conversation.worker import ConversationWorker
+from .holds.service import HoldRules, HoldService
 from .line.messenger import LineMessenger
 from .storage.binding import bind_model
 from .storage.catalogue import DynamoCatalogue, bind_catalogue
 from .storage.conversations import ConversationRecord, ConversationStore
+from .storage.holds import DynamoHolds, bind_holds
+from .storage.patrons import DynamoPatrons, bind_patrons
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,17 @@ class ConversationService:
 def build_conversation_service(settings: Settings) -> ConversationService:
     bind_model(ConversationRecord, settings.conversations_table, settings.region)
     bind_catalogue(settings.catalogue_table, settings.search_index_table, settings.region)
+    bind_patrons(settings.patrons_table, settings.region)
+    bind_holds(settings.holds_table, settings.region)
     catalogue = DynamoCatalogue()
+    libraries = default_libraries()
+    rules = HoldRules(settings.max_open_holds, settings.provisional_may_reserve)
+    reservations = ReserveFlow(
+        DynamoPatrons(),
+        HoldService(DynamoHolds(), catalogue, libraries, rules),
+        catalogue,
+        libraries,
+    )
     messenger = LineMessenger(
         settings.line_api_base_url, get_secret(settings.line_channel_access_token_param)
     )
@@ -56,7 +70,11 @@ def build_conversation_service(settings: Settings) -> ConversationService:
         )
 
     worker = ConversationWorker(
-        Dialogue(settings.library_name, CatalogueSearch(catalogue, catalogue, default_libraries())),
+        Dialogue(
+            settings.library_name,
+            CatalogueSearch(catalogue, catalogue, libraries),
+            reservations,
+        ),
         ConversationStore(settings.conversation_ttl_seconds),
         messenger,
         once_per_event,

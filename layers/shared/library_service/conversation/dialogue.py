@@ -19,6 +19,7 @@ from linebot.v3.webhooks import (
 
 from ..line import messages, postback
 from . import menus, search_flow, texts
+from .reserve_flow import ReserveFlow
 from .richmenu import TAB_SWITCH
 from .search_flow import Searcher, SearchFlow
 from .state import Conversation
@@ -30,12 +31,14 @@ __all__ = ["Dialogue", "Turn"]
 
 
 class Dialogue:
-    def __init__(self, library_name: str, searcher: Searcher) -> None:
+    def __init__(self, library_name: str, searcher: Searcher, reservations: ReserveFlow) -> None:
         self._library_name = library_name
         self._search = SearchFlow(searcher, self._back_to_menu)
+        self._reservations = reservations
         self._postbacks: dict[str, Callable[[Conversation, dict], Turn]] = {
             menus.SHOW_MENU: self._show_menu,
             **self._search.postbacks(),
+            **reservations.postbacks(),
         }
         for label, action in menus.MENU_ACTIONS.items():
             self._postbacks.setdefault(action, self._coming_soon(label))
@@ -64,6 +67,8 @@ class Dialogue:
     def _on_text(self, typed: str, conversation: Conversation) -> Turn:
         if typed == texts.LIBRARY_TAB:
             return self._show_menu(conversation, {})
+        if typed == texts.HOLDS_STATUS:
+            return self._reservations.show_holds(conversation)
         if conversation.step in search_flow.STEPS:
             return self._search.on_text(typed, conversation)
         return self._help(conversation)

@@ -64,7 +64,6 @@ class SearchFlow:
             CHOOSE: self.choose,
             search_messages.MORE: self.more,
             search_messages.END: self.end,
-            search_messages.RESERVE: self.reserve,
         }
 
     def start(self, conversation: Conversation, _params: dict) -> Turn:
@@ -135,7 +134,3 @@ class SearchFlow:
 
     def end(self, conversation: Conversation, _params: dict) -> Turn:
         return self._leave(conversation, texts.SEARCH_ENDED)
-
-    def reserve(self, _conversation: Conversation, _params: dict) -> Turn:
-        # Until holds land; the patron stays where they were and can keep browsing.
-        return Turn([messages.text(texts.RESERVE_COMING_SOON)])

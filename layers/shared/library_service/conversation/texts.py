@@ -98,7 +98,75 @@ def published(publisher: str, year: int | None) -> str:
     return " ".join(part for part in (publisher, f"{year}年" if year else "") if part)
 
 
-RESERVE_COMING_SOON = (
-    "LINEからの予約は次の更新で使えるようになります。準備中のため、いまはご予約いただけません。\n"
-    "予約は、利用者登録とLINE連携がお済みの方がご利用いただけます。"
+# -- 予約 ----------------------------------------------------------------------------------
+RESERVE_NOT_LINKED = (
+    "予約は、図書館の利用者登録とLINE連携がお済みの方がご利用いただけます。\n"
+    "はじめての方は「利用者登録」から、すでに図書館の利用者カードをお持ちの方は"
+    "「マイページ」からLINE連携をしてください。"
 )
+RESERVE_TITLE = "予約内容"
+RESERVE_CHOOSE_PICKUP = "予約した本を受け取る場所（図書館等）を選択します。"
+RESERVE_SELECT = "選択"
+RESERVE_PICKUP_LIST = "受け取る場所を選択してください。"
+RESERVE_CONFIRM_PICKUP = "確定"
+RESERVE_BACK = "戻る"
+RESERVE_CONFIRMATION = "予約内容を確認してください。"
+RESERVE_PLACE = "予約"
+RESERVE_ABORT = "中止"
+RESERVE_AMEND = "修正"
+RESERVE_ABORTED = "予約を中止しました。"
+RESERVE_UNKNOWN_TITLE = "この本は見つかりませんでした。もう一度検索してください。"
+RESERVE_NOT_ALLOWED = (
+    "申し訳ありません。現在の登録状況では予約できません。図書館にお問い合わせください。"
+)
+HOLDS_STATUS = "予約状況"
+HOLDS_NONE = "現在、予約している本はありません。"
+HOLDS_ALT_TEXT = "予約状況"
+HOLD_CANCEL = "予約を取り消す"
+HOLD_CANCEL_YES = "取り消す"
+HOLD_CANCEL_NO = "取り消さない"
+HOLD_KEPT = "予約はそのままです。"
+HOLD_CANCELLED = "予約を取り消しました。"
+HOLD_TRAPPED_CONTACT = (
+    "この予約は本の準備が始まっているため、LINEからは取り消せません。受取館にお問い合わせください。"
+)
+HOLD_NOT_FOUND = "この予約は見つかりませんでした。予約状況をご確認ください。"
+
+
+def pickup_label(library_name: str | None) -> str:
+    return f"受取場所：{library_name or '未選択'}"
+
+
+def waiting_before(count: int) -> str:
+    return f"予約待ち：{count}人" if count else "予約待ち：なし"
+
+
+def reserve_done(title: str, library_name: str, position: int | None) -> str:
+    place = f"\n順番：{position}番目" if position else ""
+    return (
+        f"予約しました。\n書名：{title}\n受取場所：{library_name}{place}\n"
+        "本が貸出可能になると、LINEでお知らせします。ご指定の図書館にご来館ください。"
+    )
+
+
+def reserve_already(title: str, position: int | None) -> str:
+    place = f"（順番：{position}番目）" if position else ""
+    return f"「{title}」はすでに予約しています{place}。予約状況から確認できます。"
+
+
+def reserve_limit(limit: int) -> str:
+    return (
+        f"予約できるのは{limit}件までです。ほかの予約の受け取りか取り消しのあとでお試しください。"
+    )
+
+
+def hold_status_line(status: str, position: int | None, deadline: str | None) -> str:
+    return {
+        "placed": f"予約待ち（{position}番目）" if position else "予約待ち",
+        "in_transit": "受取館へ回送中",
+        "ready": f"受取可能（{deadline}まで）" if deadline else "受取可能",
+    }.get(status, status)
+
+
+def hold_cancel_question(title: str) -> str:
+    return f"「{title}」の予約を取り消しますか？"

@@ -1,4 +1,4 @@
-"""The devstack's moto shim must not change what a Query answers, only how fast."""
+"""The devstack's moto shims must not change what a Query answers, only how fast."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoHandler
 
-from devstack import moto_partition_query
+from devstack import moto_dynamodb
 
 
 def _table(client) -> None:
@@ -88,25 +89,25 @@ QUERIES = [  # (query, items it finds, whether the shim serves it)
 def test_answers_and_pages_are_the_same_with_the_shim(monkeypatch, query, found, served_by_shim):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
-    original = (Table.query, Table.all_items)
+    original = (Table.query, Table.all_items, DynamoHandler.call_action)
     with mock_aws():
         client = boto3.client("dynamodb", region_name="ap-northeast-1")
         _table(client)
         without = _everything(client, **query)
         whole_table_reads = []
-        original_all_items = moto_partition_query._original_all_items
+        original_all_items = moto_dynamodb._original_all_items
         monkeypatch.setattr(
-            moto_partition_query,
+            moto_dynamodb,
             "_original_all_items",
             lambda table: whole_table_reads.append(table) or original_all_items(table),
         )
         try:
-            moto_partition_query.install()
+            moto_dynamodb.install()
             with_shim = _everything(client, **query)
             queried_whole_table = bool(whole_table_reads)
             scanned = client.scan(TableName="t")["Count"]
         finally:
-            Table.query, Table.all_items = original
+            Table.query, Table.all_items, DynamoHandler.call_action = original
     assert with_shim == without
     assert sum(map(len, without)) == found
     assert queried_whole_table is not served_by_shim

@@ -1,0 +1,1 @@
+"""Patron records for library staff and support: counter registration, lookup, LINE links."""

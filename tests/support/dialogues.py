@@ -1,0 +1,35 @@
+"""A Dialogue over in-memory parts, for unit tests of what the bot says."""
+
+from __future__ import annotations
+
+from library_service.catalogue.libraries import default_libraries
+from library_service.catalogue.search import CatalogueSearch
+from library_service.conversation.dialogue import Dialogue
+from library_service.conversation.reserve_flow import ReserveFlow
+from library_service.holds.service import HoldRules, HoldService
+from tests.support.memory_catalogue import MemoryCatalogue
+
+
+class NobodyLinked:
+    """A patron directory in which no LINE user is linked: 予約する explains why it can't."""
+
+    def by_line_user(self, _line_user_id: str):
+        return None
+
+
+class NoHoldsTouched:
+    """Holds storage that fails the test if the dialogue reaches it without a patron."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"holds storage used ({name}) with nobody linked")
+
+
+def unlinked_dialogue(catalogue: MemoryCatalogue | None = None) -> Dialogue:
+    catalogue = catalogue or MemoryCatalogue()
+    libraries = default_libraries()
+    holds = HoldService(NoHoldsTouched(), catalogue, libraries, HoldRules())
+    return Dialogue(
+        "渋谷区立図書館",
+        CatalogueSearch(catalogue, catalogue, libraries),
+        ReserveFlow(NobodyLinked(), holds, catalogue, libraries),
+    )
