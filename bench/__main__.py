@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from . import ROOT, cold_import, report, search, warm_webhook
+from . import ROOT, cold_import, holds, notifier, report, search, warm_webhook
 
 REPORT = ROOT / "docs" / "benchmarks.md"
 
@@ -15,6 +15,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=10, help="fresh processes per import case")
     parser.add_argument("--invocations", type=int, default=200, help="timed webhook calls")
     parser.add_argument("--query-runs", type=int, default=5, help="timed runs of each query")
+    parser.add_argument(
+        "--notices", type=int, default=notifier.EVENTS, help="timed HoldReady notices"
+    )
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -22,6 +25,8 @@ def main(argv: list[str] | None = None) -> None:
         *cold_import.run(args.runs),
         warm_webhook.run(args.invocations),
         search.run(args.query_runs),
+        holds.run(),
+        notifier.run(args.notices),
     ]
     elapsed = time.perf_counter() - started
 

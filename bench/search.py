@@ -9,7 +9,6 @@ and the bytes of their responses.
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import time
@@ -18,7 +17,6 @@ from dataclasses import dataclass
 
 from moto import mock_aws
 
-from devstack import moto_dynamodb
 from devstack.provision import ClientFactory, provision
 from devstack.template import Stack, load_template
 from library_service.catalogue.index import Field, normalised_query, query_key
@@ -38,6 +36,7 @@ from ops.catalogue.demo_copies import demo_copies
 from ops.catalogue.importer import BATCH
 from ops.catalogue.rows import Parsed
 
+from . import use_in_process_moto
 from .report import Check, Section, ms
 
 SIZES = (10_000, 100_000)
@@ -153,16 +152,7 @@ def run_size(size: int, real: list[CatalogueEntry], runs: int) -> tuple[dict, fl
 
 
 def run(runs: int = 5) -> Section:
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_REGION": REGION,
-            "AWS_DEFAULT_REGION": REGION,
-        }
-    )
-    os.environ.pop("AWS_ENDPOINT_URL", None)
-    moto_dynamodb.install()
+    use_in_process_moto(REGION)
     real = real_entries()
     small, large = (run_size(size, real, runs) for size in SIZES)
     (small_results, small_rate), (large_results, large_rate) = small, large

@@ -60,6 +60,13 @@ def banner(devstack: Devstack) -> str:
             f"  ({schedules} in the template)",
             "  Catalogue:                   "
             + (catalogue.name + " (loading; the log says when it is in)" if catalogue else "none"),
+            "  Demo patron:                 "
+            + (
+                f"{devstack.demo_patron_id} (password 920516), linked to the simulator user "
+                "「図書 花子（デモ利用者）」"
+                if devstack.demo_patron_id
+                else "none"
+            ),
             f"  Function env overrides:      {overrides.name}"
             + ("" if overrides.exists() else " (none)"),
             "Press Ctrl-C to stop.",

@@ -32,6 +32,10 @@ from .template import ROOT, Stack, load_template
 
 OVERRIDES_FILE = ROOT / "devstack.local.env"
 DEMO_CATALOGUE = ROOT / "data" / "catalogue" / "demo.tsv"
+# The demo patron: initial password 920516 (the birth date as YYMMDD, as the seed explains).
+DEMO_LINE_USER = "U" + "d" * 32
+DEMO_PATRON_NAME = "図書 花子"
+DEMO_PATRON_BIRTH_DATE = "1992-05-16"
 
 
 @dataclass
@@ -44,6 +48,7 @@ class DevstackConfig:
     overrides_file: Path = OVERRIDES_FILE
     run_schedules: bool = False  # run rate() schedules on their rate, not only on demand
     catalogue: Path | None = DEMO_CATALOGUE  # imported at start; None starts with none
+    demo_patron: bool = True  # a patron linked to a simulator user, for trying 予約
     emulator: EmulatorSettings = field(default_factory=EmulatorSettings)
 
 
@@ -73,6 +78,7 @@ class Devstack:
         self.pollers: list[SqsPoller] = []
         self.rule_pollers: list[RulePoller] = []
         self.catalogue_loaded = threading.Event()
+        self.demo_patron_id: str | None = None
         self._log_lock = threading.Lock()
         self._started: list = []
 
@@ -114,6 +120,7 @@ class Devstack:
             self._serve_api()
             self._start_pollers()
             self._provision_rich_menus()
+            self._register_demo_patron()
             self._load_catalogue()
         except BaseException:
             self.stop()
@@ -281,6 +288,36 @@ class Devstack:
             LINE_CHANNEL_ACCESS_TOKEN=self.line.settings.channel_access_token,
         )
         self.rich_menus = dict(line.split(": ", 1) for line in printed.splitlines() if ": " in line)
+
+    def _register_demo_patron(self) -> None:
+        """A counter-registered patron linked to a simulator user, so 予約する works at once:
+        registered and linked with the operator's own command, as staff would."""
+        if not self.config.demo_patron:
+            return
+        stage = ["--stage", self.stack.parameter("Stage"), "--region", self.config.region]
+        printed = self._run_operator_command(
+            "ops.patrons",
+            "register",
+            *stage,
+            "--name",
+            DEMO_PATRON_NAME,
+            "--birth-date",
+            DEMO_PATRON_BIRTH_DATE,
+            "--contact",
+            "03-0000-0000",
+            "--active",
+            **self._aws_environment,
+        )
+        self.demo_patron_id = printed.split()[2]  # "registered patron <id> (active)"
+        self._run_operator_command(
+            "ops.patrons",
+            "link",
+            *stage,
+            self.demo_patron_id,
+            DEMO_LINE_USER,
+            **self._aws_environment,
+        )
+        self.line.state.users.ensure(DEMO_LINE_USER, DEMO_PATRON_NAME + "（デモ利用者）")
 
     def _load_catalogue(self) -> None:
         """Imports the demo catalogue with the operator's importer, in the background: the chat

@@ -8,12 +8,16 @@ import os
 DEVSTACK_AWS = "http://127.0.0.1:4566"
 
 
-def table_name(logical_id: str, stage: str) -> str:
-    """The TableName template.yaml gives resource `logical_id` when deployed as `stage`."""
+def resource_name(logical_id: str, stage: str, name_property: str = "TableName") -> str:
+    """The name template.yaml gives resource `logical_id` when deployed as `stage`."""
     from devstack.template import Stack, load_template
 
     stack = Stack(load_template(), parameter_overrides={"Stage": stage})
-    return stack.resolve(stack.resources[logical_id]["Properties"]["TableName"])
+    return stack.resolve(stack.resources[logical_id]["Properties"][name_property])
+
+
+def table_name(logical_id: str, stage: str) -> str:
+    return resource_name(logical_id, stage)
 
 
 def reach_stage(stage: str) -> None:

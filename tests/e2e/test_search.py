@@ -72,6 +72,6 @@ def test_title_search_finds_kokoro_typed_in_half_width_katakana(sim, patron):
     assert any(line.startswith(("貸出可能：", "すべて貸出中")) for line in lines)
     (reserve,) = [node["action"] for node in book["footer"]["contents"]]
     assert reserve["label"] == "予約する"
-    sim.tap(patron, reserve)
+    sim.tap(patron, reserve)  # this patron is not a linked library user
     (answer,) = sim.next_messages(patron, 1)
-    assert "準備中" in answer["message"]["text"]
+    assert answer["message"]["text"].startswith("予約は、図書館の利用者登録とLINE連携")

@@ -12,6 +12,21 @@ from .test_conversation import MENU_ENTRIES
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+def new_friend(chromium, devstack, name: str):
+    """A phone-sized page on the simulator, as a new user who has just added the bot."""
+    page = chromium.new_page(viewport=browser.PHONE)
+    page.goto(devstack.line_url + "/")
+    page.wait_for_selector("body[data-ready=true]")
+    page.get_by_test_id("new-user").click()
+    page.get_by_test_id("new-user-name").fill(name)
+    page.get_by_test_id("create-user").click()
+    page.get_by_test_id("follow").click()
+    browser.sync_api().expect(page.get_by_test_id("bot-message").first).to_contain_text(
+        "友だち追加"
+    )
+    return page
+
+
 @pytest.mark.browser
 def test_a_patron_opens_the_library_menu_in_the_simulator(devstack):
     sync_api = browser.sync_api()
@@ -19,15 +34,7 @@ def test_a_patron_opens_the_library_menu_in_the_simulator(devstack):
     with sync_api.sync_playwright() as playwright:
         chromium = browser.launch_chromium(playwright)
         try:
-            page = chromium.new_page(viewport=browser.PHONE)
-            page.goto(devstack.line_url + "/")
-            page.wait_for_selector("body[data-ready=true]")
-
-            page.get_by_test_id("new-user").click()
-            page.get_by_test_id("new-user-name").fill("図書 花子")
-            page.get_by_test_id("create-user").click()
-            page.get_by_test_id("follow").click()
-            expect(page.get_by_test_id("bot-message").first).to_contain_text("友だち追加")
+            page = new_friend(chromium, devstack, "図書 花子")
 
             # The rich menu the devstack provisioned: open it, tap the 図書館 tab.
             page.get_by_test_id("richmenu-toggle").click()
@@ -63,14 +70,7 @@ def test_a_patron_searches_by_author_and_pages_through_the_results(devstack):
     with sync_api.sync_playwright() as playwright:
         chromium = browser.launch_chromium(playwright)
         try:
-            page = chromium.new_page(viewport=browser.PHONE)
-            page.goto(devstack.line_url + "/")
-            page.wait_for_selector("body[data-ready=true]")
-            page.get_by_test_id("new-user").click()
-            page.get_by_test_id("new-user-name").fill("検索 太郎")
-            page.get_by_test_id("create-user").click()
-            page.get_by_test_id("follow").click()
-            expect(page.get_by_test_id("bot-message").first).to_contain_text("友だち追加")
+            page = new_friend(chromium, devstack, "検索 太郎")
 
             page.get_by_test_id("chat-input").fill("図書館")
             page.get_by_test_id("send").click()

@@ -24,7 +24,10 @@ class Settings:
     search_index_table: str
     patrons_table: str
     holds_table: str
+    loans_table: str
     max_open_holds: int
+    pickup_open_days: int
+    loan_days: int
     provisional_may_reserve: bool
     events_queue_url: str
     line_api_base_url: str
@@ -33,6 +36,11 @@ class Settings:
     conversation_ttl_seconds: int
     idempotency_ttl_seconds: int
     secrets_max_age_seconds: int
+    # Notices (notices/, NotifierFunction) and the bus the circulation desk publishes on.
+    notices_table: str
+    notice_shows_title: bool  # off by default: a title on the lock screen tells what one reads
+    notice_ttl_seconds: int
+    events_bus_name: str
 
     @classmethod
     def from_environment(cls, env: dict[str, str] | os._Environ = os.environ) -> Settings:
@@ -45,7 +53,10 @@ class Settings:
             search_index_table=env.get("SEARCH_INDEX_TABLE", ""),
             patrons_table=env.get("PATRONS_TABLE", ""),
             holds_table=env.get("HOLDS_TABLE", ""),
+            loans_table=env.get("LOANS_TABLE", ""),
             max_open_holds=int(env.get("MAX_OPEN_HOLDS", 10)),
+            pickup_open_days=int(env.get("PICKUP_OPEN_DAYS", 7)),
+            loan_days=int(env.get("LOAN_DAYS", 14)),
             provisional_may_reserve=env.get("PROVISIONAL_MAY_RESERVE", "true").lower() == "true",
             events_queue_url=env.get("EVENTS_QUEUE_URL", ""),
             line_api_base_url=env.get("LINE_API_BASE_URL") or DEFAULT_LINE_API_BASE_URL,
@@ -54,6 +65,10 @@ class Settings:
             conversation_ttl_seconds=int(env.get("CONVERSATION_TTL_SECONDS", 7 * 24 * 3600)),
             idempotency_ttl_seconds=int(env.get("IDEMPOTENCY_TTL_SECONDS", 24 * 3600)),
             secrets_max_age_seconds=int(env.get("SECRETS_MAX_AGE_SECONDS", 300)),
+            notices_table=env.get("NOTICES_TABLE", ""),
+            notice_shows_title=env.get("NOTICE_SHOWS_TITLE", "false").lower() == "true",
+            notice_ttl_seconds=int(env.get("NOTICE_TTL_SECONDS", 90 * 24 * 3600)),
+            events_bus_name=env.get("EVENT_BUS_NAME", ""),
         )
 
 

@@ -21,12 +21,18 @@ from .config import Settings, get_secret
 from .conversation.dialogue import Dialogue
 from .conversation.reserve_flow import ReserveFlow
 from .conversation.worker import ConversationWorker
+from .eventbus import EventBridgeHoldEvents
+from .holds.circulation import CirculationDesk, DeskRules
 from .holds.service import HoldRules, HoldService
 from .line.messenger import LineMessenger
+from .notices.service import NoticeService
 from .storage.binding import bind_model
 from .storage.catalogue import DynamoCatalogue, bind_catalogue
+from .storage.circulation import DynamoCirculation
 from .storage.conversations import ConversationRecord, ConversationStore
 from .storage.holds import DynamoHolds, bind_holds
+from .storage.loans import bind_loans
+from .storage.notices import DynamoNoticeLog, bind_notices
 from .storage.patrons import DynamoPatrons, bind_patrons
 
 
@@ -80,3 +86,33 @@ def build_conversation_service(settings: Settings) -> ConversationService:
         once_per_event,
     )
     return ConversationService(worker=worker, idempotency=config)
+
+
+def build_circulation_desk(settings: Settings) -> CirculationDesk:
+    """The desk as staff, the library system and the daily schedule use it."""
+    bind_catalogue(settings.catalogue_table, settings.search_index_table, settings.region)
+    bind_holds(settings.holds_table, settings.region)
+    bind_loans(settings.loans_table, settings.region)
+    return CirculationDesk(
+        copies=DynamoCatalogue(),
+        queues=DynamoHolds(),
+        changes=DynamoCirculation(),
+        events=EventBridgeHoldEvents(settings.events_bus_name, settings.region),
+        libraries=default_libraries(),
+        rules=DeskRules(settings.pickup_open_days, settings.loan_days),
+    )
+
+
+def build_notice_service(settings: Settings) -> NoticeService:
+    """Notices to patrons: who they are, how LINE reaches them, what was sent before."""
+    bind_patrons(settings.patrons_table, settings.region)
+    bind_notices(settings.notices_table, settings.region)
+    return NoticeService(
+        DynamoPatrons(),
+        LineMessenger(
+            settings.line_api_base_url, get_secret(settings.line_channel_access_token_param)
+        ),
+        DynamoNoticeLog(settings.notice_ttl_seconds),
+        default_libraries(),
+        shows_title=settings.notice_shows_title,
+    )

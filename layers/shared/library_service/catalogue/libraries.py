@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 LIBRARIES_FILE = Path(__file__).with_name("libraries.toml")
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
@@ -16,18 +20,22 @@ class Library:
     name: str
     pickup: bool
     collection: bool
+    closed_weekdays: frozenset[int] = frozenset()  # date.weekday() numbers: 0 is Monday
 
 
 class Libraries:
-    def __init__(self, libraries: list[Library]) -> None:
+    def __init__(self, libraries: list[Library], closed_dates: frozenset[date] = frozenset()):
         self._by_id = {library.library_id: library for library in libraries}
         if len(self._by_id) != len(libraries):
             raise ValueError("two libraries share an id")
+        self.closed_dates = closed_dates  # closed everywhere: holidays, stock-taking days
 
     @classmethod
     def from_file(cls, path: Path = LIBRARIES_FILE) -> Libraries:
         with path.open("rb") as file:
-            entries = tomllib.load(file)["library"]
+            data = tomllib.load(file)
+        entries = data["library"]
+        closed = frozenset(date.fromisoformat(str(d)) for d in data.get("closed_dates", []))
         return cls(
             [
                 Library(
@@ -35,9 +43,13 @@ class Libraries:
                     name=entry["name"],
                     pickup=bool(entry.get("pickup", True)),
                     collection=bool(entry.get("collection", True)),
+                    closed_weekdays=frozenset(
+                        WEEKDAYS.index(day) for day in entry.get("closed_weekdays", [])
+                    ),
                 )
                 for entry in entries
-            ]
+            ],
+            closed,
         )
 
     def __iter__(self):
@@ -55,6 +67,10 @@ class Libraries:
 
     def pickup_points(self) -> list[Library]:
         return [library for library in self if library.pickup]
+
+    def is_open(self, library_id: str, day: date) -> bool:
+        library = self._by_id[library_id]
+        return day.weekday() not in library.closed_weekdays and day not in self.closed_dates
 
     def with_collections(self) -> list[Library]:
         return [library for library in self if library.collection]

@@ -40,8 +40,10 @@ class Record:
 class Copy:
     record_id: str
     barcode: str
-    library_id: str
+    library_id: str  # where the copy is now (or is going, while in transit)
     status: CopyStatus = CopyStatus.ON_SHELF
+    held_for: str | None = None  # the hold it is trapped for (in transit or on the hold shelf)
+    loaned_to: str | None = None  # the patron who has it (on loan)
 
 
 @dataclass(frozen=True)

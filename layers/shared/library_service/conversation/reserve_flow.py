@@ -116,13 +116,21 @@ class ReserveFlow:
         lines = [title_line(title), texts.RESERVE_PICKUP_LIST]
         return Turn([card(texts.RESERVE_PICKUP_LIST, texts.RESERVE_TITLE, lines, buttons)])
 
-    def at(self, patron, params: dict) -> Turn:
+    def _draft(self, params: dict) -> tuple[str, str, str, str] | Turn:
+        """Title and pickup library from a button, or the answer when either is not right."""
         record_id, library_id = params.get("r", ""), params.get("p", "")
         title, library = self._title(record_id), self._pickup_name(library_id)
         if title is None:
             return Turn([messages.text(texts.RESERVE_UNKNOWN_TITLE)])
         if library is None:
-            return self.pick(patron, {"r": record_id})
+            return self.pick(None, {"r": record_id})
+        return record_id, title, library_id, library
+
+    def at(self, patron, params: dict) -> Turn:
+        draft = self._draft(params)
+        if isinstance(draft, Turn):
+            return draft
+        record_id, title, library_id, library = draft
         buttons = [
             action_button(
                 texts.RESERVE_CONFIRM_PICKUP, CONFIRM, style="primary", r=record_id, p=library_id
@@ -133,12 +141,10 @@ class ReserveFlow:
         return Turn([card(texts.pickup_label(library), texts.RESERVE_TITLE, lines, buttons)])
 
     def confirm(self, patron, params: dict) -> Turn:
-        record_id, library_id = params.get("r", ""), params.get("p", "")
-        title, library = self._title(record_id), self._pickup_name(library_id)
-        if title is None:
-            return Turn([messages.text(texts.RESERVE_UNKNOWN_TITLE)])
-        if library is None:
-            return self.pick(patron, {"r": record_id})
+        draft = self._draft(params)
+        if isinstance(draft, Turn):
+            return draft
+        record_id, title, library_id, library = draft
         waiting = self._holds.waiting(record_id)
         lines = [
             title_line(title),

@@ -54,11 +54,25 @@ class Hold:
 
 
 @dataclass(frozen=True)
+class Loan:
+    patron_id: str
+    barcode: str
+    record_id: str
+    title: str
+    due_on: date
+    loaned_at: datetime
+
+
+@dataclass(frozen=True)
 class QueuedHold:
     """A hold with its place in the title's queue: 1 is next; None once a copy is trapped."""
 
     hold: Hold
     position: int | None
+
+
+class ConcurrentChange(Exception):
+    """Someone changed the copy or hold between reading and writing; decide again."""
 
 
 class HoldError(Exception):

@@ -17,6 +17,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from ..catalogue.index import SEPARATOR, Field, IndexKey, indexed_values, keys_for_values, order_key
@@ -72,13 +73,33 @@ class RecordItem(CatalogueItem, discriminator="record"):
         )
 
 
+class ByBarcode(GlobalSecondaryIndex):
+    """What the desk scans: a copy's barcode finds its record (only copies have `barcode`)."""
+
+    class Meta:
+        index_name = "byBarcode"
+        projection = AllProjection()
+
+    barcode = UnicodeAttribute(hash_key=True)
+
+
 class CopyItem(CatalogueItem, discriminator="copy"):
     barcode = UnicodeAttribute()
     library_id = UnicodeAttribute(attr_name="libraryId")
     status = UnicodeAttribute(default=CopyStatus.ON_SHELF.value)
+    held_for = UnicodeAttribute(null=True, attr_name="heldFor")
+    loaned_to = UnicodeAttribute(null=True, attr_name="loanedTo")
+    by_barcode = ByBarcode()
 
     def to_copy(self) -> Copy:
-        return Copy(self.record_id, self.barcode, self.library_id, CopyStatus(self.status))
+        return Copy(
+            self.record_id,
+            self.barcode,
+            self.library_id,
+            CopyStatus(self.status),
+            held_for=self.held_for,
+            loaned_to=self.loaned_to,
+        )
 
 
 class PostingItem(Model):
@@ -107,7 +128,7 @@ def _posting_address(stored: str, record_id: str) -> tuple[str, str]:
     return partition, f"{follower}{SEPARATOR}{record_id}"
 
 
-def _copy_entry(barcode: str) -> str:
+def copy_entry(barcode: str) -> str:
     return COPY_ENTRY_PREFIX + barcode
 
 
@@ -133,7 +154,7 @@ class DynamoCatalogue:
             for item in _batch_get(RecordItem, [(rid, RECORD_ENTRY) for rid in record_ids])
         }
         copy_keys = [
-            (rid, _copy_entry(barcode))
+            (rid, copy_entry(barcode))
             for rid, item in records.items()
             for barcode in sorted(item.barcodes or ())
         ]
@@ -147,6 +168,12 @@ class DynamoCatalogue:
             )
             for rid, item in records.items()
         }
+
+    def copy_by_barcode(self, barcode: str) -> Copy | None:
+        """The copy with this barcode, read again consistently (the index may lag a write)."""
+        for found in CopyItem.by_barcode.query(barcode, limit=1):
+            return CopyItem.get(found.record_id, found.entry, consistent_read=True).to_copy()
+        return None
 
     # -- writing -------------------------------------------------------------------------
     def save(self, entries: list[CatalogueEntry]) -> None:
@@ -186,9 +213,7 @@ class DynamoCatalogue:
                     _posting_address(stored, record.record_id) for stored in old_keys - set(keys)
                 ]
                 barcodes = {copy.barcode for copy in entry.copies}
-                stale_copies += [
-                    (record.record_id, _copy_entry(b)) for b in old_barcodes - barcodes
-                ]
+                stale_copies += [(record.record_id, copy_entry(b)) for b in old_barcodes - barcodes]
                 new_copies += [c for c in entry.copies if c.barcode not in old_barcodes]
                 records.append(_record_item(record, set(keys), barcodes))
         with CatalogueItem.batch_write() as catalogue:
@@ -196,7 +221,7 @@ class DynamoCatalogue:
                 catalogue.save(
                     CopyItem(
                         copy.record_id,
-                        _copy_entry(copy.barcode),
+                        copy_entry(copy.barcode),
                         barcode=copy.barcode,
                         library_id=copy.library_id,
                         status=copy.status.value,

@@ -10,24 +10,21 @@ the copy in CatalogueTable when one is involved) together or not at all.
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from datetime import UTC, date
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from ..holds.model import AlreadyHeld, Hold, HoldLimitReached, HoldNotCancellable, HoldStatus
 from .binding import bind_model
+from .transactions import Transactions, failed_condition
 
 HOLD_PREFIX = "hold#"
 HOLDER_PREFIX = "patron#"
 COUNTER_ENTRY = "open-holds"
-TRANSACTION_ATTEMPTS = 5  # a conflicting concurrent transaction cancels ours: try again
 
 
 class ByPatron(GlobalSecondaryIndex):
@@ -37,6 +34,20 @@ class ByPatron(GlobalSecondaryIndex):
 
     patron_id = UnicodeAttribute(hash_key=True, attr_name="patronId")
     hold_id = UnicodeAttribute(range_key=True, attr_name="holdId")
+
+
+class ByShelfDeadline(GlobalSecondaryIndex):
+    """Sparse: only ready holds carry `shelf`, so this lists the hold shelf by deadline."""
+
+    class Meta:
+        index_name = "byShelfDeadline"
+        projection = AllProjection()
+
+    shelf = UnicodeAttribute(hash_key=True)
+    pickup_deadline = UnicodeAttribute(range_key=True, attr_name="pickupDeadline")
+
+
+READY_SHELF = "ready"
 
 
 class HoldItem(Model):
@@ -53,7 +64,9 @@ class HoldItem(Model):
     title = UnicodeAttribute(default="")
     barcode = UnicodeAttribute(null=True)
     pickup_deadline = UnicodeAttribute(null=True, attr_name="pickupDeadline")
+    shelf = UnicodeAttribute(null=True)
     by_patron = ByPatron()
+    by_shelf_deadline = ByShelfDeadline()
 
     def to_hold(self) -> Hold:
         return Hold(
@@ -96,23 +109,9 @@ def bind_holds(holds_table: str, region: str) -> None:
         bind_model(model, holds_table, region)
 
 
-def _reasons(error: TransactWriteError) -> list[str | None]:
-    return [reason.code if reason else None for reason in error.cancellation_reasons]
-
-
-def _conflicted(error: TransactWriteError) -> bool:
-    return "TransactionConflict" in _reasons(error)
-
-
 class DynamoHolds:
     def __init__(self) -> None:
-        # Transactions need a connection of their own; made on first use, like the models'.
-        self._connection: Connection | None = None
-
-    def _transaction(self) -> TransactWrite:
-        if self._connection is None:
-            self._connection = Connection(region=HoldItem.Meta.region)
-        return TransactWrite(connection=self._connection)
+        self._transactions = Transactions(lambda: HoldItem.Meta.region)
 
     # -- reading -------------------------------------------------------------------------
     def queue(self, record_id: str) -> list[Hold]:
@@ -126,6 +125,13 @@ class DynamoHolds:
 
     def of_patron(self, patron_id: str) -> list[Hold]:
         return [item.to_hold() for item in HoldItem.by_patron.query(patron_id)]
+
+    def ready_until(self, last_day: date) -> list[Hold]:
+        """Holds on the hold shelf whose pickup deadline is `last_day` or earlier."""
+        found = HoldItem.by_shelf_deadline.query(
+            READY_SHELF, HoldItem.pickup_deadline <= last_day.isoformat()
+        )
+        return [item.to_hold() for item in found]
 
     def get(self, record_id: str, hold_id: str) -> Hold | None:
         try:
@@ -144,66 +150,64 @@ class DynamoHolds:
     def place(self, hold: Hold, limit: int) -> Hold:
         """Store a new hold: AlreadyHeld if the patron holds the title, HoldLimitReached if the
         patron has `limit` open holds. Nothing is written unless everything is."""
-        for _attempt in range(TRANSACTION_ATTEMPTS):
-            try:
-                with self._transaction() as transaction:
-                    transaction.save(_hold_item(hold), condition=HoldItem.entry.does_not_exist())
-                    transaction.save(
-                        HolderItem(
-                            hold.record_id, HOLDER_PREFIX + hold.patron_id, hold_id=hold.hold_id
-                        ),
-                        condition=HolderItem.entry.does_not_exist(),
-                    )
-                    transaction.update(
-                        CounterItem(HOLDER_PREFIX + hold.patron_id, COUNTER_ENTRY),
-                        actions=[CounterItem.count.add(1)],
-                        condition=CounterItem.count.does_not_exist() | (CounterItem.count < limit),
-                    )
-                return hold
-            except TransactWriteError as error:
-                if _conflicted(error):
-                    time.sleep(0.05 * (_attempt + 1))
-                    continue
-                reasons = _reasons(error)
-                if len(reasons) == 3 and reasons[1] == "ConditionalCheckFailed":
-                    existing = self.holder(hold.record_id, hold.patron_id)
-                    if existing is not None:
-                        raise AlreadyHeld(existing) from error
-                if len(reasons) == 3 and reasons[2] == "ConditionalCheckFailed":
-                    raise HoldLimitReached(limit) from error
-                raise
-        raise RuntimeError("hold placement kept conflicting with other transactions")
+
+        def write(transaction) -> None:
+            transaction.save(_hold_item(hold), condition=HoldItem.entry.does_not_exist())
+            transaction.save(
+                HolderItem(hold.record_id, HOLDER_PREFIX + hold.patron_id, hold_id=hold.hold_id),
+                condition=HolderItem.entry.does_not_exist(),
+            )
+            transaction.update(
+                CounterItem(HOLDER_PREFIX + hold.patron_id, COUNTER_ENTRY),
+                actions=[CounterItem.count.add(1)],
+                condition=CounterItem.count.does_not_exist() | (CounterItem.count < limit),
+            )
+
+        try:
+            self._transactions.run(write)
+        except TransactWriteError as error:
+            existing = self.holder(hold.record_id, hold.patron_id)
+            if failed_condition(error, 1) and existing is not None:
+                raise AlreadyHeld(existing) from error
+            if failed_condition(error, 2):
+                raise HoldLimitReached(limit) from error
+            raise
+        return hold
 
     def cancel(self, hold: Hold) -> Hold:
         """Cancel a waiting hold of this patron; HoldNotCancellable once trapped or finished."""
-        for _attempt in range(TRANSACTION_ATTEMPTS):
-            try:
-                with self._transaction() as transaction:
-                    self._finish(transaction, hold, HoldStatus.CANCELLED, (HoldStatus.PLACED,))
-                return replace(hold, status=HoldStatus.CANCELLED)
-            except TransactWriteError as error:
-                if _conflicted(error):
-                    time.sleep(0.05 * (_attempt + 1))
-                    continue
-                raise HoldNotCancellable(self.get(hold.record_id, hold.hold_id)) from error
-        raise RuntimeError("hold cancellation kept conflicting with other transactions")
+        try:
+            self._transactions.run(
+                lambda t: close_hold(t, hold, HoldStatus.CANCELLED, (HoldStatus.PLACED,))
+            )
+        except TransactWriteError as error:
+            raise HoldNotCancellable(self.get(hold.record_id, hold.hold_id)) from error
+        return replace(hold, status=HoldStatus.CANCELLED)
 
-    def _finish(self, transaction, hold: Hold, status: HoldStatus, allowed) -> None:
-        """Close a hold: its status, the holder marker and the patron's open count, together."""
-        transaction.update(
-            HoldItem(hold.record_id, HOLD_PREFIX + hold.hold_id),
-            actions=[HoldItem.status.set(status.value)],
-            condition=HoldItem.status.is_in(*[s.value for s in allowed])
-            & (HoldItem.patron_id == hold.patron_id),
-        )
-        transaction.delete(
-            HolderItem(hold.record_id, HOLDER_PREFIX + hold.patron_id),
-            condition=HolderItem.hold_id == hold.hold_id,
-        )
-        transaction.update(
-            CounterItem(HOLDER_PREFIX + hold.patron_id, COUNTER_ENTRY),
-            actions=[CounterItem.count.add(-1)],
-        )
+
+def close_hold(transaction, hold: Hold, status: HoldStatus, allowed, **changes) -> None:
+    """Finish a hold: its status, its holder marker and the patron's open count, together.
+
+    `changes` are further HoldItem attributes to set, or None to remove."""
+    actions = [HoldItem.status.set(status.value), HoldItem.shelf.remove()]
+    actions += [
+        getattr(HoldItem, name).remove() if value is None else getattr(HoldItem, name).set(value)
+        for name, value in changes.items()
+    ]
+    transaction.update(
+        HoldItem(hold.record_id, HOLD_PREFIX + hold.hold_id),
+        actions=actions,
+        condition=HoldItem.status.is_in(*[s.value for s in allowed])
+        & (HoldItem.patron_id == hold.patron_id),
+    )
+    transaction.delete(
+        HolderItem(hold.record_id, HOLDER_PREFIX + hold.patron_id),
+        condition=HolderItem.hold_id == hold.hold_id,
+    )
+    transaction.update(
+        CounterItem(HOLDER_PREFIX + hold.patron_id, COUNTER_ENTRY),
+        actions=[CounterItem.count.add(-1)],
+    )
 
 
 def _hold_item(hold: Hold) -> HoldItem:

@@ -1,0 +1,1 @@
+"""The circulation desk from the command line (staff tools, scripts, the demo)."""
