@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 import requests
+from aws_lambda_powertools.utilities import parameters
 from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, PushMessageRequest
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
@@ -79,6 +80,8 @@ def run(events: int = EVENTS) -> Section:
         }
     )
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    # An earlier benchmark in this process left Powertools' SSM client on its own moto server.
+    parameters.clear_caches()
     server = ThreadedMotoServer("127.0.0.1", 0, verbose=False)
     server.start()
     sink = _WebhookSink()
