@@ -38,7 +38,13 @@ from library_service.patrons.ids import new_patron_id
 from library_service.patrons.model import PatronStatus, RegisteredVia
 from library_service.patrons.registration import new_patron
 from library_service.storage.notices import NoticeItem
-from library_service.storage.patrons import DynamoPatrons, LineLinkItem, PatronItem, bind_patrons
+from library_service.storage.patrons import (
+    DynamoPatrons,
+    LineLinkItem,
+    PatronItem,
+    bind_patrons,
+    patron_item,
+)
 from tests.support.functions import load_handler_module
 from tests.support.hold_events import eventbridge_event, hold_ready_detail
 
@@ -115,20 +121,7 @@ def _seed_patrons(count: int) -> list[tuple[str, str]]:
     with PatronItem.batch_write() as patrons, LineLinkItem.batch_write() as links:
         for patron_id, user_id in pairs:
             patron = replace(base, patron_id=patron_id, line_user_id=user_id)
-            patrons.save(
-                PatronItem(
-                    patron.patron_id,
-                    name=patron.name,
-                    birth_date=patron.birth_date.isoformat(),
-                    contact=patron.contact,
-                    status=patron.status.value,
-                    line_user_id=patron.line_user_id,
-                    password_hash=patron.password_hash,
-                    password_is_initial=patron.password_is_initial,
-                    registered_at=patron.registered_at,
-                    registered_via=patron.registered_via,
-                )
-            )
+            patrons.save(patron_item(patron))
             links.save(
                 LineLinkItem(f"line#{user_id}", patron_id=patron_id, linked_at=base.registered_at)
             )

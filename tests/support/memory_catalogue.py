@@ -10,7 +10,7 @@ from library_service.catalogue.index import (
     keys_for_values,
     order_key,
 )
-from library_service.catalogue.records import CatalogueEntry
+from library_service.catalogue.records import CatalogueEntry, Record
 from library_service.catalogue.search import Posting
 
 
@@ -38,6 +38,9 @@ class MemoryCatalogue:
         for (follower, _record_id), posting in sorted(partition.items()):
             if key.follower is None or follower == key.follower:
                 yield posting
+
+    def records(self, record_ids: list[str]) -> dict[str, Record]:
+        return {rid: entry.record for rid, entry in self.entries(record_ids).items()}
 
     def entries(self, record_ids: list[str]) -> dict[str, CatalogueEntry]:
         return {rid: self._entries[rid] for rid in record_ids if rid in self._entries}

@@ -37,6 +37,12 @@ class EntrySource(Protocol):
     def entries(self, record_ids: list[str]) -> dict[str, CatalogueEntry]: ...
 
 
+class RecordSource(Protocol):
+    """Bibliographic records alone, for callers that need a title and not the copies."""
+
+    def records(self, record_ids: list[str]) -> dict[str, Record]: ...
+
+
 @dataclass(frozen=True)
 class Availability:
     copies: int

@@ -8,7 +8,7 @@ reserves once (the second tap is told the book is already reserved).
 from __future__ import annotations
 
 from ..catalogue.libraries import Libraries
-from ..catalogue.search import EntrySource
+from ..catalogue.search import RecordSource
 from ..holds.model import (
     AlreadyHeld,
     HoldLimitReached,
@@ -42,7 +42,7 @@ class ReserveFlow:
         self,
         patrons: PatronDirectory,
         holds: HoldService,
-        titles: EntrySource,
+        titles: RecordSource,
         libraries: Libraries,
     ) -> None:
         self._patrons = patrons
@@ -84,8 +84,8 @@ class ReserveFlow:
 
     # -- reserving -----------------------------------------------------------------------
     def _title(self, record_id: str) -> str | None:
-        entry = self._titles.entries([record_id]).get(record_id) if record_id else None
-        return entry.record.title if entry else None
+        record = self._titles.records([record_id]).get(record_id) if record_id else None
+        return record.title if record else None
 
     def _pickup_name(self, library_id: str) -> str | None:
         library = self._libraries.get(library_id or "")
@@ -100,9 +100,11 @@ class ReserveFlow:
         lines = [title_line(title), texts.RESERVE_CHOOSE_PICKUP, texts.pickup_label(None)]
         return Turn([card(texts.RESERVE_TITLE, texts.RESERVE_TITLE, lines, [select])])
 
-    def pick(self, patron, params: dict) -> Turn:
+    def pick(self, _patron, params: dict) -> Turn:
+        return self._libraries_to_choose(params.get("r", ""), params.get("p", ""))
+
+    def _libraries_to_choose(self, record_id: str, chosen: str = "") -> Turn:
         """The pickup libraries; 戻る returns to the confirmation when one was chosen."""
-        record_id = params.get("r", "")
         title = self._title(record_id)
         if title is None:
             return Turn([messages.text(texts.RESERVE_UNKNOWN_TITLE)])
@@ -110,7 +112,6 @@ class ReserveFlow:
             action_button(library.name, AT, r=record_id, p=library.library_id)
             for library in self._libraries.pickup_points()
         ]
-        chosen = params.get("p", "")
         if self._pickup_name(chosen):
             buttons.append(action_button(texts.RESERVE_BACK, CONFIRM, r=record_id, p=chosen))
         lines = [title_line(title), texts.RESERVE_PICKUP_LIST]
@@ -123,7 +124,7 @@ class ReserveFlow:
         if title is None:
             return Turn([messages.text(texts.RESERVE_UNKNOWN_TITLE)])
         if library is None:
-            return self.pick(None, {"r": record_id})
+            return self._libraries_to_choose(record_id)
         return record_id, title, library_id, library
 
     def at(self, patron, params: dict) -> Turn:
@@ -172,7 +173,7 @@ class ReserveFlow:
         except NotAllowedToReserve:
             return Turn([messages.text(texts.RESERVE_NOT_ALLOWED)])
         except NotAPickupPoint:
-            return self.pick(patron, {"r": record_id})
+            return self._libraries_to_choose(record_id)
         except UnknownTitle:
             return Turn([messages.text(texts.RESERVE_UNKNOWN_TITLE)])
         library = self._libraries.name(placed.hold.pickup_library_id)

@@ -124,13 +124,12 @@ class CirculationDesk:
         )
 
     def _retrying(self, attempt_once: Callable[[], Outcome]) -> Outcome:
-        for attempt in range(1, ATTEMPTS + 1):
+        for _ in range(ATTEMPTS - 1):
             try:
                 return attempt_once()
             except ConcurrentChange:
-                if attempt == ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+                continue  # decide again on fresh reads
+        return attempt_once()
 
     # -- check-in ------------------------------------------------------------------------
     def check_in(self, barcode: str, library_id: str) -> Outcome:

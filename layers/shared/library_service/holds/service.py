@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from ..catalogue.libraries import Libraries
-from ..catalogue.search import EntrySource
+from ..catalogue.search import RecordSource
 from ..patrons.model import Patron, PatronStatus
 from .model import (
     Hold,
@@ -46,7 +46,7 @@ class HoldService:
     def __init__(
         self,
         store: HoldStore,
-        titles: EntrySource,
+        titles: RecordSource,
         libraries: Libraries,
         rules: HoldRules,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -71,8 +71,8 @@ class HoldService:
         library = self._libraries.get(pickup_library_id)
         if library is None or not library.pickup:
             raise NotAPickupPoint(pickup_library_id)
-        entry = self._titles.entries([record_id]).get(record_id)
-        if entry is None:
+        record = self._titles.records([record_id]).get(record_id)
+        if record is None:
             raise UnknownTitle(record_id)
         now = self._now()
         hold = self._store.place(
@@ -83,7 +83,7 @@ class HoldService:
                 pickup_library_id=pickup_library_id,
                 status=HoldStatus.PLACED,
                 placed_at=now,
-                title=entry.record.title,
+                title=record.title,
             ),
             self._rules.max_open_holds,
         )

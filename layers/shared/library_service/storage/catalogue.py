@@ -147,12 +147,17 @@ class DynamoCatalogue:
                 order=item.order,
             )
 
+    def records(self, record_ids: list[str]) -> dict[str, Record]:
+        """Records without their copies: one batch read."""
+        return {rid: item.to_record() for rid, item in self._record_items(record_ids).items()}
+
+    def _record_items(self, record_ids: list[str]) -> dict[str, RecordItem]:
+        keys = [(rid, RECORD_ENTRY) for rid in dict.fromkeys(record_ids)]
+        return {item.record_id: item for item in _batch_get(RecordItem, keys)}
+
     def entries(self, record_ids: list[str]) -> dict[str, CatalogueEntry]:
         """Records with their copies in two batch reads, whatever the page's size."""
-        records = {
-            item.record_id: item
-            for item in _batch_get(RecordItem, [(rid, RECORD_ENTRY) for rid in record_ids])
-        }
+        records = self._record_items(record_ids)
         copy_keys = [
             (rid, copy_entry(barcode))
             for rid, item in records.items()

@@ -185,18 +185,11 @@ class DynamoHolds:
         return replace(hold, status=HoldStatus.CANCELLED)
 
 
-def close_hold(transaction, hold: Hold, status: HoldStatus, allowed, **changes) -> None:
-    """Finish a hold: its status, its holder marker and the patron's open count, together.
-
-    `changes` are further HoldItem attributes to set, or None to remove."""
-    actions = [HoldItem.status.set(status.value), HoldItem.shelf.remove()]
-    actions += [
-        getattr(HoldItem, name).remove() if value is None else getattr(HoldItem, name).set(value)
-        for name, value in changes.items()
-    ]
+def close_hold(transaction, hold: Hold, status: HoldStatus, allowed) -> None:
+    """Finish a hold: its status, its holder marker and the patron's open count, together."""
     transaction.update(
         HoldItem(hold.record_id, HOLD_PREFIX + hold.hold_id),
-        actions=actions,
+        actions=[HoldItem.status.set(status.value), HoldItem.shelf.remove()],
         condition=HoldItem.status.is_in(*[s.value for s in allowed])
         & (HoldItem.patron_id == hold.patron_id),
     )

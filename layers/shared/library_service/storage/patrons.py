@@ -148,7 +148,7 @@ class DynamoPatrons:
         )
         for _ in range(SERIAL_ATTEMPTS):
             try:
-                _patron_item(patron).save(condition=PatronsTableItem.key.does_not_exist())
+                patron_item(patron).save(condition=PatronsTableItem.key.does_not_exist())
                 return patron
             except PutError as error:
                 if error.cause_response_code != "ConditionalCheckFailedException":
@@ -243,7 +243,8 @@ def _retried(change: Callable[[], Patron]) -> Patron:
     return change()
 
 
-def _patron_item(patron: Patron) -> PatronItem:
+def patron_item(patron: Patron) -> PatronItem:
+    """The stored form of a patron (also used to seed benchmarks without hashing)."""
     return PatronItem(
         patron.patron_id,
         name=patron.name,
