@@ -130,9 +130,9 @@ def run() -> Section:
         headers=["Holds already waiting", "Placement: requests", "Check-in: requests"],
         rows=rows,
         notes=[
-            "Placement: the record and its copies (two BatchGetItem calls, the catalogue's "
-            "read for a page of hits, reused), one TransactWriteItems (hold, holder marker, "
-            "the patron's open-hold count), and the title's queue (Query) for the position. "
+            "Placement: the record (one BatchGetItem, for its title), one TransactWriteItems "
+            "(hold, holder marker, the patron's open-hold count), and the title's queue "
+            "(Query) for the position. "
             "Check-in: the copy by barcode (index Query, then a consistent GetItem), the queue "
             "(Query) and one TransactWriteItems (hold and copy, the loan ended). Neither grows "
             "with the queue until a title's holds pass 1 MB in one Query page.",
