@@ -17,6 +17,9 @@ def parse_args(argv: list[str]) -> DevstackConfig:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--api-port", type=int, default=3000, help="the app's API (default 3000)")
     parser.add_argument("--line-port", type=int, default=3001, help="LINE emulator (default 3001)")
+    parser.add_argument(
+        "--identity-port", type=int, default=3002, help="identity sandbox (default 3002)"
+    )
     parser.add_argument("--aws-port", type=int, default=4566, help="moto server (default 4566)")
     parser.add_argument(
         "--run-schedules",
@@ -39,6 +42,7 @@ def parse_args(argv: list[str]) -> DevstackConfig:
         host=args.host,
         api_port=args.api_port,
         line_port=args.line_port,
+        identity_port=args.identity_port,
         aws_port=args.aws_port,
         run_schedules=args.run_schedules,
     )
@@ -55,6 +59,7 @@ def banner(devstack: Devstack) -> str:
             f"  Chat simulator (open this):  {devstack.line_url}/",
             f"  App API:                     {devstack.api_url}  (POST /webhook)",
             f"  LINE emulator test API:      {devstack.line_url}/_sim/…",
+            f"  Identity sandbox:            {devstack.identity_url}  (JPKI and face eKYC)",
             f"  Embedded AWS (moto):         {devstack.aws_url}",
             f"  Schedules:                   {devstack.api_url}/_devstack/schedules"
             f"  ({schedules} in the template)",

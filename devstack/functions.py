@@ -32,7 +32,11 @@ class FunctionSpec:
     memory: int
 
 
-def function_specs(stack: Stack, overrides: dict[str, str]) -> dict[str, FunctionSpec]:
+def function_specs(
+    stack: Stack, overrides: dict[str, str], rehosted: dict[str, str] | None = None
+) -> dict[str, FunctionSpec]:
+    """Each function as the template declares it; `rehosted` maps URLs in its environment
+    (an AWS endpoint) to where the same thing is reached locally."""
     specs = {}
     for name, resource in stack.resources_of_type("AWS::Serverless::Function").items():
         props = resource["Properties"]
@@ -47,11 +51,23 @@ def function_specs(stack: Stack, overrides: dict[str, str]) -> dict[str, Functio
             handler=props["Handler"],
             code_dir=str(ROOT / props["CodeUri"]),
             layer_dirs=layer_dirs,
-            environment={**stack.function_environment(name), **overrides},
+            environment={
+                **_rehost(stack.function_environment(name), rehosted or {}),
+                **overrides,
+            },
             timeout=float(stack.function_property(name, "Timeout", 3)),
             memory=int(stack.function_property(name, "MemorySize", 128)),
         )
     return specs
+
+
+def _rehost(environment: dict[str, str], rehosted: dict[str, str]) -> dict[str, str]:
+    def rehost(value: str) -> str:
+        for remote, local in rehosted.items():
+            value = value.replace(remote, local)
+        return value
+
+    return {key: rehost(value) for key, value in environment.items()}
 
 
 class LocalFunction:

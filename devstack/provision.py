@@ -16,6 +16,7 @@ TABLE = "AWS::DynamoDB::Table"
 QUEUE = "AWS::SQS::Queue"
 EVENT_BUS = "AWS::Events::EventBus"
 SUPPORTED = (TABLE, QUEUE, EVENT_BUS)
+HTTP_API = "AWS::Serverless::HttpApi"
 
 
 class ClientFactory:
@@ -54,6 +55,9 @@ def provision(stack: Stack, clients: ClientFactory | None = None) -> Stack:
         QUEUE: _create_queue(clients("sqs")),
         EVENT_BUS: _create_event_bus(clients("events")),
     }
+    for name in stack.resources_of_type(HTTP_API):
+        # Not created here (the devstack serves the routes itself), but functions name it.
+        stack.physical_ids[name] = f"{name.lower()}-local"
     for name in stack.creation_order(SUPPORTED):
         resource = stack.resources[name]
         properties = stack.resolve(resource.get("Properties", {}))

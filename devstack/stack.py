@@ -8,6 +8,7 @@ functions' events; and each function's environment from Globals plus its own var
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import threading
@@ -24,6 +25,7 @@ from .control import DevstackControl
 from .event_sources import SqsPoller, sqs_sources
 from .eventbridge import RulePoller, provision_rules
 from .functions import LocalFunction, function_specs
+from .identity_sandbox import IdentitySandbox, SandboxSettings
 from .line_emulator import EmulatorSettings, LineEmulator
 from .ports import ensure_free
 from .provision import ClientFactory, provision, put_secret
@@ -43,6 +45,7 @@ class DevstackConfig:
     host: str = "127.0.0.1"
     api_port: int = 3000
     line_port: int = 3001
+    identity_port: int = 3002
     aws_port: int = 4566
     region: str = "ap-northeast-1"
     overrides_file: Path = OVERRIDES_FILE
@@ -110,10 +113,12 @@ class Devstack:
         ensure_free(config.host, config.aws_port, "embedded AWS (moto)", "--aws-port")
         ensure_free(config.host, config.api_port, "app API", "--api-port")
         ensure_free(config.host, config.line_port, "LINE emulator", "--line-port")
+        ensure_free(config.host, config.identity_port, "identity sandbox", "--identity-port")
         try:
             self._start_aws()
             self._bind_api()
             self._start_line_emulator()
+            self._start_identity_sandbox()
             self._provision()
             self._start_functions()
             self._provision_events()
@@ -162,26 +167,44 @@ class Devstack:
         self._started.append(self.line.stop)
         self.line_url = f"http://{self._url_host}:{self.line.port}"
 
+    def _start_identity_sandbox(self) -> None:
+        self.identity = IdentitySandbox(
+            SandboxSettings(
+                host=self.config.host,
+                port=self.config.identity_port,
+                redirect_uris=(f"{self.api_url}/identity/callback",),
+            )
+        )
+        self.identity.start()
+        self._started.append(self.identity.stop)
+        self.identity_url = self.identity.url
+
     def _provision(self) -> None:
+        sandbox = self.identity.settings
         self.stack = provision(
             Stack(
                 load_template(),
                 region=self.config.region,
-                parameter_overrides={"Stage": "local", "LineApiBaseUrl": self.line_url},
+                parameter_overrides={
+                    "Stage": "local",
+                    "LineApiBaseUrl": self.line_url,
+                    "JpkiIssuer": self.identity.jpki_issuer,
+                    "JpkiClientId": sandbox.client_id,
+                    "FaceKycApiBaseUrl": self.identity.face_api_base_url,
+                },
             ),
             self.clients,
         )
         emulator = self.line.settings
-        put_secret(
-            self.clients,
-            self.stack.parameter("LineChannelSecretParameter"),
-            emulator.channel_secret,
-        )
-        put_secret(
-            self.clients,
-            self.stack.parameter("LineChannelAccessTokenParameter"),
-            emulator.channel_access_token,
-        )
+        for parameter, value in {
+            "LineChannelSecretParameter": emulator.channel_secret,
+            "LineChannelAccessTokenParameter": emulator.channel_access_token,
+            "JpkiClientSecretParameter": sandbox.client_secret,
+            "FaceKycApiKeyParameter": sandbox.face_api_key,
+            "FaceKycWebhookSecretParameter": sandbox.face_webhook_secret,
+            "CardSigningKeyParameter": secrets.token_urlsafe(48),
+        }.items():
+            put_secret(self.clients, self.stack.parameter(parameter), value)
 
     def _start_functions(self) -> None:
         base_env = {
@@ -190,9 +213,15 @@ class Devstack:
             "LANG": "C.UTF-8",
         }
         overrides = read_overrides(self.config.overrides_file)
-        for name, spec in function_specs(self.stack, overrides).items():
+        # The template points functions at the API's AWS URL; here the API is the devstack's.
+        api_urls = {self.stack.execute_api_url(name): self.api_url for name in self._http_apis}
+        for name, spec in function_specs(self.stack, overrides, api_urls).items():
             self.functions[name] = LocalFunction(spec, base_env, self.log)
         self._started.append(lambda: [f.stop() for f in self.functions.values()])
+
+    @property
+    def _http_apis(self) -> list[str]:
+        return list(self.stack.resources_of_type("AWS::Serverless::HttpApi"))
 
     def invoke(self, function: str, event: dict):
         return self.functions[function].invoke(event)

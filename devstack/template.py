@@ -167,6 +167,10 @@ class Stack:
             visit(name, ())
         return ordered
 
+    def execute_api_url(self, name: str) -> str:
+        """The URL AWS gives the HTTP API `name`: what the template's `!Sub`s make of it."""
+        return f"https://{self.ref(name)}.execute-api.{self.region}.{self.pseudo('AWS::URLSuffix')}"
+
     def function_environment(self, name: str) -> dict[str, str]:
         """Globals' variables overlaid with the function's own, resolved."""
         globals_env = (

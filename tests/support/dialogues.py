@@ -5,9 +5,12 @@ from __future__ import annotations
 from library_service.catalogue.libraries import default_libraries
 from library_service.catalogue.search import CatalogueSearch
 from library_service.conversation.dialogue import Dialogue
+from library_service.conversation.register_flow import RegisterFlow
 from library_service.conversation.reserve_flow import ReserveFlow
 from library_service.holds.service import HoldRules, HoldService
+from library_service.registration.terms import terms_of_use
 from tests.support.memory_catalogue import MemoryCatalogue
+from tests.support.memory_registrations import MemoryRegistrations
 
 
 class NobodyLinked:
@@ -32,4 +35,10 @@ def unlinked_dialogue(catalogue: MemoryCatalogue | None = None) -> Dialogue:
         "渋谷区立図書館",
         CatalogueSearch(catalogue, catalogue, libraries),
         ReserveFlow(NobodyLinked(), holds, catalogue, libraries),
+        RegisterFlow(
+            MemoryRegistrations(),
+            NobodyLinked(),
+            lambda token: f"https://api.example/identity/start?t={token}",
+            terms_of_use,
+        ),
     )

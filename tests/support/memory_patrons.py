@@ -40,7 +40,12 @@ class MemoryPatrons:
         contact: str,
         status: PatronStatus = PatronStatus.PROVISIONAL,
         via: str = RegisteredVia.COUNTER,
+        *,
+        line_user_id: str | None = None,
+        **details,
     ) -> Patron:
+        if line_user_id is not None and line_user_id in self._links:
+            raise LineUserAlreadyLinked("-", line_user_id)
         patron = new_patron(
             new_patron_id(next(self._serials)),
             name,
@@ -49,8 +54,12 @@ class MemoryPatrons:
             status=status,
             via=via,
             registered_at=datetime.now(UTC),
+            line_user_id=line_user_id,
+            **details,
         )
         self._patrons[patron.patron_id] = patron
+        if line_user_id is not None:
+            self._links[line_user_id] = patron.patron_id
         return patron
 
     def link_line(self, patron_id: str, line_user_id: str) -> Patron:

@@ -41,6 +41,17 @@ class Settings:
     notice_shows_title: bool  # off by default: a title on the lock screen tells what one reads
     notice_ttl_seconds: int
     events_bus_name: str
+    # Registration from LINE (registration/, identity/) and the library card (card/).
+    registrations_table: str
+    public_api_url: str  # the HTTP API as browsers reach it: links in messages, redirect URIs
+    jpki_issuer: str
+    jpki_client_id: str
+    jpki_client_secret_param: str
+    face_api_base_url: str
+    face_api_key_param: str
+    face_webhook_secret_param: str
+    card_signing_key_param: str
+    card_link_ttl_seconds: int
 
     @classmethod
     def from_environment(cls, env: dict[str, str] | os._Environ = os.environ) -> Settings:
@@ -69,6 +80,16 @@ class Settings:
             notice_shows_title=env.get("NOTICE_SHOWS_TITLE", "false").lower() == "true",
             notice_ttl_seconds=int(env.get("NOTICE_TTL_SECONDS", 90 * 24 * 3600)),
             events_bus_name=env.get("EVENT_BUS_NAME", ""),
+            registrations_table=env.get("REGISTRATIONS_TABLE", ""),
+            public_api_url=env.get("PUBLIC_API_URL", "").rstrip("/"),
+            jpki_issuer=env.get("JPKI_ISSUER", ""),
+            jpki_client_id=env.get("JPKI_CLIENT_ID", ""),
+            jpki_client_secret_param=env.get("JPKI_CLIENT_SECRET_PARAM", ""),
+            face_api_base_url=env.get("FACE_KYC_API_BASE_URL", "").rstrip("/"),
+            face_api_key_param=env.get("FACE_KYC_API_KEY_PARAM", ""),
+            face_webhook_secret_param=env.get("FACE_KYC_WEBHOOK_SECRET_PARAM", ""),
+            card_signing_key_param=env.get("CARD_SIGNING_KEY_PARAM", ""),
+            card_link_ttl_seconds=int(env.get("CARD_LINK_TTL_SECONDS", 600)),
         )
 
 

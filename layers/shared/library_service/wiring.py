@@ -7,6 +7,7 @@ the environment (a test's moto, the devstack's endpoint) is in place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import boto3
 from aws_lambda_powertools.utilities.idempotency import (
@@ -18,14 +19,19 @@ from aws_lambda_powertools.utilities.idempotency import (
 from .catalogue.libraries import default_libraries
 from .catalogue.search import CatalogueSearch
 from .config import Settings, get_secret
+from .conversation import register_messages
 from .conversation.dialogue import Dialogue
+from .conversation.register_flow import RegisterFlow
 from .conversation.reserve_flow import ReserveFlow
 from .conversation.worker import ConversationWorker
 from .eventbus import EventBridgeHoldEvents
 from .holds.circulation import CirculationDesk, DeskRules
 from .holds.service import HoldRules, HoldService
+from .identity import FaceKycProvider, OidcIdentityProvider
 from .line.messenger import LineMessenger
 from .notices.service import NoticeService
+from .registration.terms import terms_of_use
+from .registration.verification import Endpoints, IdentityDesk, Prompts
 from .storage.binding import bind_model
 from .storage.catalogue import DynamoCatalogue, bind_catalogue
 from .storage.circulation import DynamoCirculation
@@ -34,6 +40,9 @@ from .storage.holds import DynamoHolds, bind_holds
 from .storage.loans import bind_loans
 from .storage.notices import DynamoNoticeLog, bind_notices
 from .storage.patrons import DynamoPatrons, bind_patrons
+from .storage.registrations import DynamoRegistrations, bind_registrations
+
+IDENTITY_START_PATH = "/identity/start"
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,7 @@ def build_conversation_service(settings: Settings) -> ConversationService:
     bind_catalogue(settings.catalogue_table, settings.search_index_table, settings.region)
     bind_patrons(settings.patrons_table, settings.region)
     bind_holds(settings.holds_table, settings.region)
+    bind_registrations(settings.registrations_table, settings.region)
     catalogue = DynamoCatalogue()
     libraries = default_libraries()
     rules = HoldRules(settings.max_open_holds, settings.provisional_may_reserve)
@@ -80,6 +90,12 @@ def build_conversation_service(settings: Settings) -> ConversationService:
             settings.library_name,
             CatalogueSearch(catalogue, catalogue, libraries),
             reservations,
+            RegisterFlow(
+                DynamoRegistrations(),
+                DynamoPatrons(),
+                lambda token: f"{settings.public_api_url}{IDENTITY_START_PATH}?t={token}",
+                terms_of_use,
+            ),
         ),
         ConversationStore(settings.conversation_ttl_seconds),
         messenger,
@@ -115,4 +131,40 @@ def build_notice_service(settings: Settings) -> NoticeService:
         DynamoNoticeLog(settings.notice_ttl_seconds),
         default_libraries(),
         shows_title=settings.notice_shows_title,
+    )
+
+
+def build_identity_desk(settings: Settings) -> IdentityDesk:
+    """The identity check's browser and webhook steps, for both kinds of provider."""
+    bind_registrations(settings.registrations_table, settings.region)
+    api = settings.public_api_url
+    return IdentityDesk(
+        DynamoRegistrations(),
+        jpki=cache(
+            lambda: OidcIdentityProvider(
+                settings.jpki_issuer,
+                settings.jpki_client_id,
+                lambda: get_secret(settings.jpki_client_secret_param),
+            )
+        ),
+        face=cache(
+            lambda: FaceKycProvider(
+                settings.face_api_base_url,
+                lambda: get_secret(settings.face_api_key_param),
+                lambda: get_secret(settings.face_webhook_secret_param),
+            )
+        ),
+        endpoints=Endpoints(
+            callback_url=f"{api}/identity/callback",
+            face_return_url=f"{api}/identity/return",
+            face_webhook_url=f"{api}/identity/webhook",
+        ),
+        pusher=cache(
+            lambda: LineMessenger(
+                settings.line_api_base_url, get_secret(settings.line_channel_access_token_param)
+            )
+        ),
+        prompts=Prompts(
+            verified=register_messages.verified, failed=register_messages.verification_failed
+        ),
     )

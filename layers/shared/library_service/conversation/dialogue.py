@@ -19,6 +19,7 @@ from linebot.v3.webhooks import (
 
 from ..line import messages, postback
 from . import menus, search_flow, texts
+from .register_flow import RegisterFlow
 from .reserve_flow import ReserveFlow
 from .richmenu import TAB_SWITCH
 from .search_flow import Searcher, SearchFlow
@@ -31,14 +32,22 @@ __all__ = ["Dialogue", "Turn"]
 
 
 class Dialogue:
-    def __init__(self, library_name: str, searcher: Searcher, reservations: ReserveFlow) -> None:
+    def __init__(
+        self,
+        library_name: str,
+        searcher: Searcher,
+        reservations: ReserveFlow,
+        registration: RegisterFlow,
+    ) -> None:
         self._library_name = library_name
         self._search = SearchFlow(searcher, self._back_to_menu)
         self._reservations = reservations
+        self._registration = registration
         self._postbacks: dict[str, Callable[[Conversation, dict], Turn]] = {
             menus.SHOW_MENU: self._show_menu,
             **self._search.postbacks(),
             **reservations.postbacks(),
+            **registration.postbacks(),
         }
         for label, action in menus.MENU_ACTIONS.items():
             self._postbacks.setdefault(action, self._coming_soon(label))
@@ -71,6 +80,8 @@ class Dialogue:
             return self._reservations.show_holds(conversation)
         if conversation.step in search_flow.STEPS:
             return self._search.on_text(typed, conversation)
+        if self._registration.is_waiting_for_text(conversation):
+            return self._registration.on_text(typed, conversation)
         return self._help(conversation)
 
     def _show_menu(self, conversation: Conversation, _params: dict) -> Turn:

@@ -170,3 +170,115 @@ def hold_status_line(status: str, position: int | None, deadline: str | None) ->
 
 def hold_cancel_question(title: str) -> str:
     return f"「{title}」の予約を取り消しますか？"
+
+
+# -- 利用者登録 ----------------------------------------------------------------------------
+REGISTER_TITLE = "利用者登録"
+REGISTER_TERMS_INTRO = "利用者登録の前に、利用規約をご確認ください。"
+REGISTER_AGREE = "同意します"
+REGISTER_DISAGREE = "同意しない"
+REGISTER_TERMS_QUESTION = "利用規約に同意して、利用者登録を進めますか？"
+REGISTER_CHOOSE_METHOD = (
+    "本人確認の方法を選択してください。\n"
+    "・マイナンバーカード（公的個人認証）：電子証明書が搭載されたマイナンバーカードが必要です。\n"
+    "・顔認証：マイナンバーカード、運転免許証、パスポート、在留カードのいずれかが必要です。"
+)
+REGISTER_METHOD_JPKI = "マイナンバーカード"
+REGISTER_METHOD_FACE = "顔認証"
+REGISTER_CHOOSE_DOCUMENT = "顔認証で使う本人確認書類を選択してください。"
+REGISTER_DOCUMENTS = {
+    "my_number_card": "マイナンバーカード",
+    "drivers_license": "運転免許証",
+    "passport": "パスポート",
+    "residence_card": "在留カード",
+}
+REGISTER_VERIFY = "本人確認へ進む"
+REGISTER_VERIFY_NOTE = (
+    "下のボタンから本人確認の画面を開いてください。"
+    "本人確認が終わると、このトークでお知らせします。\n"
+    "（このボタンは30分間有効です。マイナンバー（個人番号）を入力することはありません。）"
+)
+REGISTER_VERIFIED = "本人確認が完了しました。続けて、いくつかの質問にお答えください。"
+REGISTER_ASK_CATEGORY = "利用登録の区分を選択してください。"
+REGISTER_CATEGORIES = {
+    "ward-resident": "区内在住",
+    "tokyo-resident": "都内在住",
+    "tokyo-student": "都内在学",
+    "tokyo-worker": "都内在勤",
+}
+REGISTER_ASK_CONTACT = (
+    "連絡先（電話番号またはメールアドレス）を入力してください。\n（例：03-1234-5678）"
+)
+REGISTER_ASK_NOTICE_TITLES = (
+    "予約の本の準備ができたときなどのLINEの通知に、本の書名を表示しますか？\n"
+    "通知はスマートフォンのロック画面にも表示されます。"
+    "「表示しない」を選ぶと「ご予約の本」と表示します。"
+)
+REGISTER_TITLES_SHOWN = "表示する"
+REGISTER_TITLES_HIDDEN = "表示しない"
+REGISTER_CONFIRMATION = "登録内容を確認してください。"
+REGISTER_SUBMIT = "登録"
+REGISTER_AMEND = "修正"
+REGISTER_ABORT = "中止"
+REGISTER_AMEND_WHICH = "修正する項目を選択してください。"
+REGISTER_ABORTED = "利用者登録を中止しました。入力された内容と本人確認の結果は削除しました。"
+REGISTER_DECLINED = (
+    "利用規約に同意いただけない場合は、利用者登録ができません。利用者登録を中止しました。"
+)
+REGISTER_NO_SESSION = (
+    "この利用者登録の手続きは、有効期限（24時間）が過ぎたか中止されました。\n"
+    "お手数ですが、もう一度「利用者登録」からお手続きください。"
+)
+REGISTER_ALREADY_LINKED = (
+    "このLINEアカウントは、すでに図書館の利用者とLINE連携しています。\n"
+    "登録内容の確認や変更は「マイページ」からできます。"
+)
+REGISTER_RETRY = "もう一度本人確認する"
+REGISTER_OTHER_METHOD = "本人確認の方法を選び直す"
+REGISTER_ANSWER_BUTTONS = "下のボタンから選択してください。"
+REGISTER_VERIFY_FAILED = {
+    "rejected": (
+        "本人確認ができませんでした。"
+        "本人確認書類の有効期限などをご確認のうえ、もう一度お試しください。"
+    ),
+    "cancelled": "本人確認が中止されました。続けるには、もう一度本人確認をしてください。",
+    "expired": "本人確認の有効期限が切れました。もう一度本人確認をしてください。",
+    "invalid": (
+        "本人確認の結果を確認できませんでした。お手数ですが、もう一度本人確認をしてください。"
+    ),
+    "unavailable": (
+        "本人確認サービスに接続できませんでした。時間をおいて、もう一度お試しください。"
+    ),
+    "again": "本人確認が完了していません。もう一度本人確認をしてください。",
+}
+REGISTER_LABEL_NAME = "氏名"
+REGISTER_LABEL_BIRTH_DATE = "生年月日"
+REGISTER_LABEL_ADDRESS = "住所"
+REGISTER_LABEL_IDENTITY = "本人確認"
+REGISTER_LABEL_CATEGORY = "区分"
+REGISTER_LABEL_CONTACT = "連絡先"
+REGISTER_LABEL_NOTICE_TITLES = "通知の書名表示"
+
+
+def register_identity_label(method: str, document: str | None) -> str:
+    if method == "jpki":
+        return "マイナンバーカード（公的個人認証）"
+    return f"顔認証（{REGISTER_DOCUMENTS.get(document or '', '書類')}）"
+
+
+def register_birth_date(birth_date) -> str:
+    return f"{birth_date.year}年{birth_date.month}月{birth_date.day}日"
+
+
+def register_done(patron_id: str, category: str) -> str:
+    bring = "住所・氏名の確認ができるもの"
+    if category in ("tokyo-student", "tokyo-worker"):
+        bring += "のほかに、学生証・社員証等"
+    return (
+        "利用者登録が完了しました。\n"
+        f"利用者ID：{patron_id}\n\n"
+        "マイページの初期パスワードは生年月日の6桁（例：1992年5月16日生まれの方は920516）です。"
+        "マイページでパスワードを変更してください。\n\n"
+        "（注）利用者IDが付番されれば登録は完了しますが、図書館での初回利用時には、"
+        f"窓口で住所確認が必要となります。{bring}をお持ちください（パスポートは使用できません）。"
+    )

@@ -11,7 +11,7 @@ from .directory import (
     UnknownPatron,
 )
 from .ids import is_valid_patron_id, new_patron_id
-from .model import Patron, PatronStatus, RegisteredVia
+from .model import IdentityEvidence, Patron, PatronStatus, RegisteredVia
 from .passwords import (
     PasswordRejected,
     check_new_password,
@@ -23,6 +23,7 @@ from .registration import InvalidPatronDetails, new_patron
 
 __all__ = [
     "AlreadyLinked",
+    "IdentityEvidence",
     "InvalidPatronDetails",
     "LineUserAlreadyLinked",
     "PasswordRejected",

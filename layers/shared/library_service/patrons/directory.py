@@ -6,7 +6,7 @@ from datetime import date
 from typing import Protocol
 
 from ..privacy import mask_id
-from .model import Patron, PatronStatus, RegisteredVia
+from .model import IdentityEvidence, Patron, PatronStatus, RegisteredVia
 
 
 class PatronError(Exception):
@@ -66,9 +66,16 @@ class PatronDirectory(Protocol):
         contact: str,
         status: PatronStatus = PatronStatus.PROVISIONAL,
         via: str = RegisteredVia.COUNTER,
+        *,
+        address: str | None = None,
+        category: str | None = None,
+        notice_titles: bool | None = None,
+        identity: IdentityEvidence | None = None,
+        line_user_id: str | None = None,
     ) -> Patron:
         """A new patron with a fresh ID and the initial password; InvalidPatronDetails if the
-        details cannot be registered."""
+        details cannot be registered. With `line_user_id` the patron is linked in the same
+        write, or not created at all: LineUserAlreadyLinked if that LINE user has a patron."""
         ...
 
     def link_line(self, patron_id: str, line_user_id: str) -> Patron:

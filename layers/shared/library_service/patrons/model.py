@@ -20,6 +20,16 @@ class RegisteredVia(StrEnum):
     LINE = "line"
 
 
+@dataclass(frozen=True)
+class IdentityEvidence:
+    """How a patron registered from LINE proved who they are: never a My Number or an image."""
+
+    method: str  # identity.Method: "jpki" or "face"
+    document: str | None  # identity.Document for face checks
+    transaction_id: str  # the provider's reference, for an audit
+    verified_at: datetime
+
+
 @dataclass(frozen=True, repr=False)
 class Patron:
     patron_id: str  # 利用者コード: login code, printed on the card as an NW-7 barcode
@@ -32,6 +42,10 @@ class Patron:
     password_is_initial: bool
     registered_at: datetime
     registered_via: str  # a RegisteredVia value
+    address: str | None = None  # as verified by the identity check; checked at the counter
+    category: str | None = None  # registration.Category: who may register
+    notice_titles: bool | None = None  # may LINE notices name the book? None: the default
+    identity: IdentityEvidence | None = None
 
     def __repr__(self) -> str:
         # A patron that ends up in a log line or a traceback shows no personal data.

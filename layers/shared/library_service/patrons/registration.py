@@ -6,13 +6,14 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta, timezone
 
-from .model import Patron, PatronStatus, RegisteredVia
+from .model import IdentityEvidence, Patron, PatronStatus, RegisteredVia
 from .passwords import hash_password, initial_password
 
 # Dates of birth are judged by the calendar in Japan, where the library is, not by UTC.
 JAPAN = timezone(timedelta(hours=9), "JST")
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 NAME_MAX_LENGTH = 100
+ADDRESS_MAX_LENGTH = 200
 _PHONE = re.compile(r"\+?[0-9]+(-[0-9]+)*")
 _PHONE_DIGITS = range(10, 16)  # Japanese numbers have 10 or 11 digits; E.164 allows 15
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -30,6 +31,19 @@ def check_name(name: str) -> str:
     if len(name) > NAME_MAX_LENGTH or any(unicodedata.category(c) == "Cc" for c in name):
         raise InvalidPatronDetails("氏名の形式が正しくありません。")
     return name
+
+
+def check_address(address: str | None) -> str | None:
+    if address is None:
+        return None
+    address = address.strip()
+    if (
+        not address
+        or len(address) > ADDRESS_MAX_LENGTH
+        or any(unicodedata.category(c) == "Cc" for c in address)
+    ):
+        raise InvalidPatronDetails("住所の形式が正しくありません。")
+    return address
 
 
 def check_birth_date(birth_date: date, today: date) -> date:
@@ -61,17 +75,26 @@ def new_patron(
     status: PatronStatus | str,
     via: RegisteredVia | str,
     registered_at: datetime,
+    address: str | None = None,
+    category: str | None = None,
+    notice_titles: bool | None = None,
+    identity: IdentityEvidence | None = None,
+    line_user_id: str | None = None,
 ) -> Patron:
-    """A checked patron record whose password is the initial one, not linked to LINE."""
+    """A checked patron record whose password is the initial one."""
     return Patron(
         patron_id=patron_id,
         name=check_name(name),
         birth_date=check_birth_date(birth_date, registered_at.astimezone(JAPAN).date()),
         contact=check_contact(contact),
         status=PatronStatus(status),
-        line_user_id=None,
+        line_user_id=line_user_id,
         password_hash=hash_password(initial_password(birth_date)),
         password_is_initial=True,
         registered_at=registered_at,
         registered_via=RegisteredVia(via),
+        address=check_address(address),
+        category=category,
+        notice_titles=notice_titles,
+        identity=identity,
     )

@@ -28,6 +28,7 @@ from functools import cached_property
 from pynamodb.attributes import (
     BooleanAttribute,
     DiscriminatorAttribute,
+    MapAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
@@ -39,7 +40,7 @@ from pynamodb.transactions import TransactWrite
 from ..line.ids import is_line_user_id
 from ..patrons.directory import LineUserAlreadyLinked, PatronAlreadyLinked, UnknownPatron
 from ..patrons.ids import is_valid_patron_id, new_patron_id, random_serial
-from ..patrons.model import Patron, PatronStatus, RegisteredVia
+from ..patrons.model import IdentityEvidence, Patron, PatronStatus, RegisteredVia
 from ..patrons.registration import new_patron
 from .binding import bind_model
 
@@ -58,6 +59,13 @@ class PatronsTableItem(Model):
     kind = DiscriminatorAttribute()
 
 
+class IdentityEvidenceAttribute(MapAttribute):
+    method = UnicodeAttribute()
+    document = UnicodeAttribute(null=True)
+    transaction_id = UnicodeAttribute(attr_name="transactionId")
+    verified_at = UTCDateTimeAttribute(attr_name="verifiedAt")
+
+
 class PatronItem(PatronsTableItem, discriminator="patron"):
     name = UnicodeAttribute()
     birth_date = UnicodeAttribute(attr_name="birthDate")  # ISO 8601
@@ -68,6 +76,10 @@ class PatronItem(PatronsTableItem, discriminator="patron"):
     password_is_initial = BooleanAttribute(attr_name="passwordIsInitial")
     registered_at = UTCDateTimeAttribute(attr_name="registeredAt")
     registered_via = UnicodeAttribute(attr_name="registeredVia")
+    address = UnicodeAttribute(null=True)
+    category = UnicodeAttribute(null=True)
+    notice_titles = BooleanAttribute(null=True, attr_name="noticeTitles")
+    identity = IdentityEvidenceAttribute(null=True)
 
     def to_patron(self) -> Patron:
         return Patron(
@@ -81,6 +93,19 @@ class PatronItem(PatronsTableItem, discriminator="patron"):
             password_is_initial=self.password_is_initial,
             registered_at=self.registered_at,
             registered_via=RegisteredVia(self.registered_via),
+            address=self.address,
+            category=self.category,
+            notice_titles=self.notice_titles,
+            identity=(
+                IdentityEvidence(
+                    method=self.identity.method,
+                    document=self.identity.document,
+                    transaction_id=self.identity.transaction_id,
+                    verified_at=self.identity.verified_at,
+                )
+                if self.identity
+                else None
+            ),
         )
 
 
@@ -136,7 +161,12 @@ class DynamoPatrons:
         contact: str,
         status: PatronStatus = PatronStatus.PROVISIONAL,
         via: str = RegisteredVia.COUNTER,
+        *,
+        line_user_id: str | None = None,
+        **details,
     ) -> Patron:
+        if line_user_id is not None and not is_line_user_id(line_user_id):
+            raise ValueError("not a LINE user ID")
         patron = new_patron(
             new_patron_id(self._serials()),
             name,
@@ -145,16 +175,49 @@ class DynamoPatrons:
             status=status,
             via=via,
             registered_at=self._clock(),
+            line_user_id=line_user_id,
+            **details,
         )
         for _ in range(SERIAL_ATTEMPTS):
-            try:
-                patron_item(patron).save(condition=PatronsTableItem.key.does_not_exist())
+            if self._created(patron):
                 return patron
+            patron = replace(patron, patron_id=new_patron_id(self._serials()))
+        raise RuntimeError(f"no unused patron ID after {SERIAL_ATTEMPTS} serials")
+
+    def _created(self, patron: Patron) -> bool:
+        """Write the patron (and its LINE link) if the ID is unused; False on a collision."""
+        unused = PatronsTableItem.key.does_not_exist()
+        if patron.line_user_id is None:
+            try:
+                patron_item(patron).save(condition=unused)
+                return True
             except PutError as error:
                 if error.cause_response_code != "ConditionalCheckFailedException":
                     raise
-            patron = replace(patron, patron_id=new_patron_id(self._serials()))
-        raise RuntimeError(f"no unused patron ID after {SERIAL_ATTEMPTS} serials")
+                return False
+        if self._link_owner(patron.line_user_id) is not None:
+            raise LineUserAlreadyLinked(patron.patron_id, patron.line_user_id)
+        try:
+            with self._transaction() as transaction:
+                transaction.save(patron_item(patron), condition=unused)
+                transaction.save(
+                    LineLinkItem(
+                        _link_key(patron.line_user_id),
+                        patron_id=patron.patron_id,
+                        linked_at=patron.registered_at,
+                    ),
+                    condition=unused,
+                )
+            return True
+        except TransactWriteError as error:
+            if error.cause_response_code != "TransactionCanceledException":
+                raise
+            reasons = [getattr(r, "code", None) for r in error.cancellation_reasons or []]
+            if len(reasons) == 2 and reasons[1] == "ConditionalCheckFailed":
+                raise LineUserAlreadyLinked(patron.patron_id, patron.line_user_id) from error
+            if reasons and reasons[0] == "ConditionalCheckFailed":
+                return False
+            raise
 
     # -- linking -------------------------------------------------------------------------
     def link_line(self, patron_id: str, line_user_id: str) -> Patron:
@@ -256,4 +319,17 @@ def patron_item(patron: Patron) -> PatronItem:
         password_is_initial=patron.password_is_initial,
         registered_at=patron.registered_at,
         registered_via=patron.registered_via,
+        address=patron.address,
+        category=patron.category,
+        notice_titles=patron.notice_titles,
+        identity=(
+            IdentityEvidenceAttribute(
+                method=patron.identity.method,
+                document=patron.identity.document,
+                transaction_id=patron.identity.transaction_id,
+                verified_at=patron.identity.verified_at,
+            )
+            if patron.identity
+            else None
+        ),
     )

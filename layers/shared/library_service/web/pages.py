@@ -1,0 +1,49 @@
+"""HTML pages from Jinja2 templates (autoescaped), sent with strict security headers."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+# Pages carry their small stylesheet inline and no script at all.
+SECURITY_HEADERS = {
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader(__package__, "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
+
+
+def render(template: str, **context) -> str:
+    return _environment().get_template(template).render(**context)
+
+
+def html_response(status: int, body: str, headers: dict[str, str] | None = None) -> dict:
+    """An HTTP API (payload 2.0) response for a page."""
+    return {"statusCode": status, "headers": {**SECURITY_HEADERS, **(headers or {})}, "body": body}
+
+
+def redirect_response(location: str) -> dict:
+    return {
+        "statusCode": 302,
+        "headers": {
+            "Location": location,
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+        },
+        "body": "",
+    }
