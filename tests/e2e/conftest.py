@@ -21,6 +21,7 @@ def devstack(tmp_path_factory):
         api_port=0,
         line_port=0,
         aws_port=0,
+        identity_port=0,
         overrides_file=tmp_path_factory.mktemp("devstack") / "no-overrides.env",
     )
     stack = Devstack(config).start()

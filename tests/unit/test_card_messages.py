@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, date, datetime
 
 from PIL import Image
 
 from devstack.line_emulator.message_validation import validate_messages
 from library_service.card.barcode import nw7_png
 from library_service.conversation import menus, texts
-from library_service.conversation.card_messages import card_bubble, not_linked_message
+from library_service.conversation.card_messages import (
+    card_answer,
+    card_bubble,
+    not_linked_message,
+)
 from library_service.line import postback
 from library_service.line.limits import check_messages
+from library_service.patrons import Patron, PatronStatus, RegisteredVia
 
 URL = "https://abc123.execute-api.ap-northeast-1.amazonaws.com/card/barcode.png?t=v1.x.y"
 PATRON = "5322726950"
@@ -88,3 +94,29 @@ def test_not_linked_explains_and_offers_registration_and_line_linking():
         menus.MENU_ACTIONS[texts.MENU_MYPAGE],
         menus.SHOW_MENU,
     ]
+
+
+def test_the_answer_is_the_card_for_a_linked_patron_and_the_way_in_for_others():
+    patron = Patron(
+        patron_id=PATRON,
+        name="図書 花子",
+        birth_date=date(1992, 5, 16),
+        contact="090-1234-5678",
+        status=PatronStatus.ACTIVE,
+        line_user_id="U" + "a" * 32,
+        password_hash="-",
+        password_is_initial=False,
+        registered_at=datetime(2026, 1, 5, tzinfo=UTC),
+        registered_via=RegisteredVia.COUNTER,
+    )
+    asked = []
+
+    def url_for(patron_id: str) -> str:
+        asked.append(patron_id)
+        return URL
+
+    card = card_answer(patron, url_for, "渋谷区立図書館")
+    assert asked == [PATRON]
+    assert card == card_bubble("図書 花子", PATRON, URL, "渋谷区立図書館")
+    assert card_answer(None, url_for) == not_linked_message()
+    assert asked == [PATRON]  # no link is made for no one
