@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from library_service.patrons import (
     AlreadyLinked,
+    IdentityEvidence,
     InvalidPatronDetails,
     LineUserAlreadyLinked,
     PatronAlreadyLinked,
@@ -211,3 +212,64 @@ def test_a_patron_linked_between_the_check_and_the_write_keeps_the_link(dynamo, 
     assert dynamo.get(patron.patron_id).line_user_id == LINE_A
     assert dynamo.by_line_user(LINE_B) is None
     assert set(items()) == {patron.patron_id, f"line#{LINE_A}"}  # no link item left for B
+
+
+# -- registering from LINE: the patron and its link in one write ------------------------------
+def test_registering_with_a_line_user_links_both_ways_with_the_verified_details(patrons):
+    evidence = IdentityEvidence(
+        "face", "drivers_license", "face-42", datetime(2026, 12, 4, tzinfo=UTC)
+    )
+    patron = register(
+        patrons,
+        line_user_id=LINE_A,
+        via="line",
+        address="東京都渋谷区宇田川町1-1",
+        category="ward-resident",
+        notice_titles=True,
+        identity=evidence,
+    )
+    assert patrons.by_line_user(LINE_A) == patron == patrons.get(patron.patron_id)
+    assert patron.line_user_id == LINE_A and patron.identity == evidence
+    assert (patron.address, patron.category, patron.notice_titles) == (
+        "東京都渋谷区宇田川町1-1",
+        "ward-resident",
+        True,
+    )
+
+
+def test_a_line_user_with_a_patron_cannot_register_another(patrons):
+    first = register(patrons, line_user_id=LINE_A)
+    with pytest.raises(LineUserAlreadyLinked):
+        register(patrons, "代々木 太郎", line_user_id=LINE_A)
+    assert patrons.by_line_user(LINE_A) == first
+
+
+def test_a_taken_serial_is_retried_with_the_link_in_the_same_write(stack):
+    bind_patrons(stack.ref("PatronsTable"), stack.region)
+    serials = iter([123_456_789, 123_456_789, 234_567_891])
+    patrons = DynamoPatrons(serials=lambda: next(serials))
+    first = register(patrons)
+    second = register(patrons, "代々木 太郎", line_user_id=LINE_A)
+    assert second.patron_id == new_patron_id(234_567_891)
+    assert patrons.by_line_user(LINE_A) == second
+    assert patrons.get(first.patron_id).line_user_id is None
+    assert set(items()) == {first.patron_id, second.patron_id, f"line#{LINE_A}"}
+
+
+def test_concurrent_line_registrations_get_distinct_ids_and_one_per_line_user(dynamo):
+    users = [f"U{n:032x}" for n in range(12)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        registered = list(pool.map(lambda u: register(dynamo, line_user_id=u), users))
+    assert len({p.patron_id for p in registered}) == 12
+
+    def try_register(n: int):
+        try:
+            return register(dynamo, f"二重 {n}", line_user_id=LINE_B)
+        except LineUserAlreadyLinked:
+            return None
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(try_register, range(8)))
+    (winner,) = [p for p in outcomes if p is not None]
+    assert dynamo.by_line_user(LINE_B) == winner
+    assert sum(1 for item in items().values() if getattr(item, "name", "").startswith("二重")) == 1

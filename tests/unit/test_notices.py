@@ -440,3 +440,26 @@ def test_titles_are_off_notices_unless_the_library_turns_them_on():
     assert variables["NOTICE_SHOWS_TITLE"] == {"Ref": "NoticeShowsTitle"}
     assert Settings.from_environment({}).notice_shows_title is False
     assert Settings.from_environment({"NOTICE_SHOWS_TITLE": "TRUE"}).notice_shows_title is True
+
+
+@pytest.mark.parametrize(
+    ("library_setting", "patron_answer", "titled"),
+    [(False, True, True), (True, False, False), (False, None, False), (True, None, True)],
+)
+def test_the_patron_s_own_answer_on_titles_wins_over_the_library_setting(
+    patrons, library_setting, patron_answer, titled
+):
+    pusher, log = RecordingPusher(), MemoryNoticeLog()
+    patron = patrons.register(
+        "渋谷 太郎",
+        date(1990, 4, 1),
+        "03-1234-5678",
+        line_user_id=LINE_USER,
+        notice_titles=patron_answer,
+    )
+    event = HoldReady.from_detail(hold_ready_detail(patron.patron_id, title="こころ"))
+
+    service(patrons, pusher, log, shows_title=library_setting).hold_ready(event)
+
+    ((_, (message,), _),) = pusher.pushes
+    assert ("こころ" in message["altText"]) is titled

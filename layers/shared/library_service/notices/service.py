@@ -10,6 +10,7 @@ then its dead-letter queue take over; nothing is recorded for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -56,16 +57,19 @@ class NoticeService:
 
     def hold_ready(self, notice: HoldReady) -> NoticeResult:
         library = self._libraries.name(notice.pickup_library_id)
-        return self._send_once(notice, hold_ready_message(notice, library, self._shows_title))
+        return self._send_once(notice, lambda titled: hold_ready_message(notice, library, titled))
 
     def pickup_reminder(self, notice: PickupReminder) -> NoticeResult:
         library = self._libraries.name(notice.pickup_library_id)
-        return self._send_once(notice, pickup_reminder_message(notice, library, self._shows_title))
+        return self._send_once(
+            notice, lambda titled: pickup_reminder_message(notice, library, titled)
+        )
 
     def due_reminder(self, notice: LoanDue) -> NoticeResult:
-        return self._send_once(notice, due_reminder_message(notice, self._shows_title))
+        return self._send_once(notice, lambda titled: due_reminder_message(notice, titled))
 
-    def _send_once(self, notice: Notice, message: dict) -> NoticeResult:
+    def _send_once(self, notice: Notice, message_for: Callable[[bool], dict]) -> NoticeResult:
+        """`message_for(titled)`: the notice, naming the book or not."""
         notice_id = notice.notice_id
         context = {"notice": notice.log_id, "patron": mask_id(notice.patron_id)}
         if self._log.status(notice_id) is NoticeStatus.DELIVERED:
@@ -81,8 +85,10 @@ class NoticeService:
             logger.info("notice not sent", extra={**context, "status": status.value})
             return NoticeResult(notice_id, status, pushed=False)
 
+        # The patron's own answer at registration wins; the setting covers everyone else.
+        titled = self._shows_title if patron.notice_titles is None else patron.notice_titles
         self._messenger.push(
-            patron.line_user_id, [message], retry_key=retry_key_for(*notice.notice_key)
+            patron.line_user_id, [message_for(titled)], retry_key=retry_key_for(*notice.notice_key)
         )
         self._log.record(notice_id, NoticeStatus.DELIVERED, notice.patron_id)
         logger.info("notice delivered", extra={**context, "to": mask_id(patron.line_user_id)})
