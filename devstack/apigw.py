@@ -127,6 +127,9 @@ def http_api_event(request: Request, route: Route, path_params: dict) -> dict:
             continue
         key = name.lower()
         headers[key] = f"{headers[key]},{value}" if key in headers else value
+    # API Gateway tells the function how the client reached it.
+    headers["x-forwarded-proto"] = request.scheme
+    headers.setdefault("x-forwarded-for", request.remote_addr or "127.0.0.1")
     query: dict[str, str] = {}
     for key, values in request.args.lists():
         query[key] = ",".join(values)

@@ -13,24 +13,14 @@ import base64
 from aws_lambda_powertools import Logger
 
 from library_service.card.barcode import nw7_png
-from library_service.card.links import QUERY_PARAMETER, CardLinks, InvalidCardLink
-from library_service.config import Settings, get_secret, get_settings
+from library_service.card.links import QUERY_PARAMETER, InvalidCardLink, card_links
+from library_service.config import get_settings
 from library_service.privacy import mask_id
 
 logger = Logger(service="card")
 
 REFUSED = "このリンクは無効か、有効期限が切れています。利用者カードをもう一度表示してください。"
 COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
-
-
-def card_links(settings: Settings) -> CardLinks:
-    """Checks links with the key from SSM. Made per request: get_secret caches the key for
-    `secrets_max_age_seconds`, so a rotated key is taken up without a cold start."""
-    return CardLinks(
-        get_secret(settings.card_signing_key_param).encode("utf-8"),
-        settings.public_api_url,  # unused here: this function only checks links
-        settings.card_link_ttl_seconds,
-    )
 
 
 def _refused(reason: str) -> dict:

@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger
 from library_service.config import get_settings
 from library_service.registration.pages import page_response
 from library_service.registration.verification import IdentityDesk, Page
+from library_service.web.pages import request_base_url
 from library_service.wiring import build_identity_desk
 
 logger = Logger(service="identity-callback")
@@ -30,5 +31,7 @@ def lambda_handler(event: dict, context) -> dict:
     if event.get("rawPath") == RETURN_PATH:
         page = Page.WAITING
     else:
-        page = _identity_desk().oidc_callback(event.get("queryStringParameters") or {})
+        page = _identity_desk().oidc_callback(
+            event.get("queryStringParameters") or {}, request_base_url(event)
+        )
     return page_response(page, get_settings().library_name)

@@ -13,7 +13,7 @@ from aws_lambda_powertools import Logger
 from library_service.config import get_settings
 from library_service.registration.pages import page_response
 from library_service.registration.verification import IdentityDesk
-from library_service.web.pages import redirect_response
+from library_service.web.pages import redirect_response, request_base_url
 from library_service.wiring import build_identity_desk
 
 logger = Logger(service="identity-start")
@@ -27,7 +27,7 @@ def _identity_desk() -> IdentityDesk:
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict, context) -> dict:
     token = (event.get("queryStringParameters") or {}).get("t", "")
-    answer = _identity_desk().start(token)
+    answer = _identity_desk().start(token, request_base_url(event))
     if answer.redirect_to:
         return redirect_response(answer.redirect_to)
     return page_response(answer.page, get_settings().library_name)

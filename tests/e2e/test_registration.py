@@ -3,11 +3,14 @@ identity functions, DynamoDB, and the pushes that resume the chat."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import time
 
 import pytest
+import zxingcpp
+from PIL import Image
 
 from library_service.patrons.ids import is_valid_patron_id
 
@@ -219,3 +222,40 @@ def test_abort_leaves_no_personal_data(devstack, sim, newcomer):
     assert session_of(devstack, newcomer) is None
     leftovers = [item for item in stored_items(devstack) if newcomer in json.dumps(item)]
     assert all(item["kind"]["S"] == "pointer" for item in leftovers)  # IDs only, no facts
+
+
+def register_with_jpki(sim, user: str) -> tuple[str, dict]:
+    """A whole registration through the chat; the new patron's ID."""
+    jpki(to_verification(sim, user, "マイナンバーカード"), "success")
+    _verified, question = answers(sim, user, 2)
+    (done,) = tap(sim, user, answer_questions(sim, user, question), "登録")
+    return re.search(r"利用者ID：(\d{10})", done["text"]).group(1), done
+
+
+def images(message: dict) -> list[str]:
+    found = re.findall(r'"url": "([^"]+)"', json.dumps(message))
+    return [url for url in found if "/card/barcode.png" in url]
+
+
+def test_the_new_patron_shows_the_card_and_its_barcode_reads_back(devstack, sim, newcomer):
+    patron_id, done = register_with_jpki(sim, newcomer)
+    (card,) = tap(sim, newcomer, done, "利用者カード")
+    assert card["altText"] == "利用者カード"
+    shown = json.dumps(card, ensure_ascii=False)
+    assert PERSONA[0] in shown and patron_id[:4] in shown
+    (url,) = images(card)
+    assert url.startswith(devstack.api_url + "/card/barcode.png?t=")
+    image = browser().get(url, timeout=20)
+    assert image.status_code == 200 and image.headers["Content-Type"] == "image/png"
+    (read,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.content)))
+    assert read.format == zxingcpp.BarcodeFormat.Codabar
+    assert read.text.strip("ABCD") == patron_id
+    altered = url[:-3] + ("AAA" if not url.endswith("AAA") else "BBB")
+    assert browser().get(altered, timeout=20).status_code == 403
+
+
+def test_the_card_for_someone_not_registered_explains_how_to_get_one(sim, newcomer):
+    sim.tap(newcomer, {"type": "postback", "data": "action=card"})
+    (said,) = answers(sim, newcomer)
+    assert "利用者登録" in json.dumps(said, ensure_ascii=False)
+    assert {"利用者登録", "LINE連携"} <= set(labelled(said))

@@ -41,4 +41,6 @@ def unlinked_dialogue(catalogue: MemoryCatalogue | None = None) -> Dialogue:
             lambda token: f"https://api.example/identity/start?t={token}",
             terms_of_use,
         ),
+        NobodyLinked(),
+        lambda patron_id: f"https://api.example/card/barcode.png?t=signed-{patron_id}",
     )

@@ -47,7 +47,6 @@ def test_typing_library_shows_the_menu_with_working_postbacks():
 def test_every_menu_entry_answers_plainly_until_its_feature_lands():
     for action, label in [
         ("mypage", "マイページ"),
-        ("card", "利用者カード"),
     ]:
         event = parsed(line_events.postback(f"action={action}"))
         turn = dialogue.on_event(event, Conversation(USER))

@@ -48,6 +48,8 @@ class Chat:
                 libraries,
             ),
             RegisterFlow(self.registrations, self.patrons, lambda t: START_URL + t, terms_of_use),
+            self.patrons,
+            lambda patron_id: f"https://api.example/card/barcode.png?t=signed-{patron_id}",
         )
         self.conversation = Conversation(USER)
 
@@ -297,3 +299,14 @@ def test_a_failed_check_offers_a_new_attempt(chat):
     second = chat.registrations.get(USER).attempt
     assert second.state != first.state and second.start_token != first.start_token
     assert buttons(verify)[0]["uri"] == START_URL + second.start_token
+
+
+def test_after_registering_the_card_shows_the_new_patron(chat):
+    to_confirmation(chat)
+    (done,) = chat.tap("reg-submit")
+    card_button = [a for a in buttons(done) if a["label"] == "利用者カード"][0]
+    (card,) = chat.tap(decode(card_button["data"])[0])
+    patron = chat.patrons.by_line_user(USER)
+    shown = all_text([card])
+    assert card["type"] == "flex" and "渋谷 太郎" in shown
+    assert f"signed-{patron.patron_id}" in shown  # the barcode image's signed link

@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
+from .card.links import card_links
 from .catalogue.libraries import default_libraries
 from .catalogue.search import CatalogueSearch
 from .config import Settings, get_secret
@@ -31,7 +32,7 @@ from .identity import FaceKycProvider, OidcIdentityProvider
 from .line.messenger import LineMessenger
 from .notices.service import NoticeService
 from .registration.terms import terms_of_use
-from .registration.verification import Endpoints, IdentityDesk, Prompts
+from .registration.verification import START_PATH, IdentityDesk, Prompts
 from .storage.binding import bind_model
 from .storage.catalogue import DynamoCatalogue, bind_catalogue
 from .storage.circulation import DynamoCirculation
@@ -41,8 +42,6 @@ from .storage.loans import bind_loans
 from .storage.notices import DynamoNoticeLog, bind_notices
 from .storage.patrons import DynamoPatrons, bind_patrons
 from .storage.registrations import DynamoRegistrations, bind_registrations
-
-IDENTITY_START_PATH = "/identity/start"
 
 
 @dataclass(frozen=True)
@@ -93,9 +92,11 @@ def build_conversation_service(settings: Settings) -> ConversationService:
             RegisterFlow(
                 DynamoRegistrations(),
                 DynamoPatrons(),
-                lambda token: f"{settings.public_api_url}{IDENTITY_START_PATH}?t={token}",
+                lambda token: f"{settings.public_api_url}{START_PATH}?t={token}",
                 terms_of_use,
             ),
+            DynamoPatrons(),
+            lambda patron_id: card_links(settings).url_for(patron_id),
         ),
         ConversationStore(settings.conversation_ttl_seconds),
         messenger,
@@ -137,7 +138,6 @@ def build_notice_service(settings: Settings) -> NoticeService:
 def build_identity_desk(settings: Settings) -> IdentityDesk:
     """The identity check's browser and webhook steps, for both kinds of provider."""
     bind_registrations(settings.registrations_table, settings.region)
-    api = settings.public_api_url
     return IdentityDesk(
         DynamoRegistrations(),
         jpki=cache(
@@ -153,11 +153,6 @@ def build_identity_desk(settings: Settings) -> IdentityDesk:
                 lambda: get_secret(settings.face_api_key_param),
                 lambda: get_secret(settings.face_webhook_secret_param),
             )
-        ),
-        endpoints=Endpoints(
-            callback_url=f"{api}/identity/callback",
-            face_return_url=f"{api}/identity/return",
-            face_webhook_url=f"{api}/identity/webhook",
         ),
         pusher=cache(
             lambda: LineMessenger(

@@ -122,3 +122,15 @@ class CardLinks:
     def _signature(self, signed: str) -> str:
         mac = hmac.new(self._key, _PURPOSE + signed.encode("ascii"), hashlib.sha256)
         return _b64encode(mac.digest())
+
+
+def card_links(settings) -> CardLinks:
+    """The links with the key from SSM (`config.Settings`). Made per use: `get_secret` caches
+    the key for `secrets_max_age_seconds`, so a rotated key is taken up without a cold start."""
+    from ..config import get_secret
+
+    return CardLinks(
+        get_secret(settings.card_signing_key_param).encode("utf-8"),
+        settings.public_api_url,
+        settings.card_link_ttl_seconds,
+    )

@@ -18,7 +18,8 @@ from linebot.v3.webhooks import (
 )
 
 from ..line import messages, postback
-from . import menus, search_flow, texts
+from ..patrons.directory import PatronDirectory
+from . import card_messages, menus, search_flow, texts
 from .register_flow import RegisterFlow
 from .reserve_flow import ReserveFlow
 from .richmenu import TAB_SWITCH
@@ -38,8 +39,13 @@ class Dialogue:
         searcher: Searcher,
         reservations: ReserveFlow,
         registration: RegisterFlow,
+        patrons: PatronDirectory,
+        card_url: Callable[[str], str],
     ) -> None:
+        """`card_url` makes the signed link to a patron's barcode image (`CardLinks.url_for`)."""
         self._library_name = library_name
+        self._patrons = patrons
+        self._card_url = card_url
         self._search = SearchFlow(searcher, self._back_to_menu)
         self._reservations = reservations
         self._registration = registration
@@ -48,6 +54,7 @@ class Dialogue:
             **self._search.postbacks(),
             **reservations.postbacks(),
             **registration.postbacks(),
+            menus.MENU_ACTIONS[texts.MENU_CARD]: self._show_card,
         }
         for label, action in menus.MENU_ACTIONS.items():
             self._postbacks.setdefault(action, self._coming_soon(label))
@@ -86,6 +93,12 @@ class Dialogue:
 
     def _show_menu(self, conversation: Conversation, _params: dict) -> Turn:
         return Turn([menus.library_menu()], conversation.moved_to(MENU))
+
+    def _show_card(self, conversation: Conversation, _params: dict) -> Turn:
+        """利用者カード: the linked patron's card, or how to register or link."""
+        patron = self._patrons.by_line_user(conversation.user_id)
+        card = card_messages.card_answer(patron, self._card_url, self._library_name)
+        return Turn([card], conversation.moved_to(MENU))
 
     def _help(self, conversation: Conversation) -> Turn:
         return Turn([messages.text(texts.HELP), menus.library_menu()], conversation.moved_to(MENU))

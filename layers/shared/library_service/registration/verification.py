@@ -34,6 +34,11 @@ from .store import ConcurrentRegistrationUpdate, RegistrationStore
 
 logger = Logger(child=True)
 
+START_PATH = "/identity/start"
+CALLBACK_PATH = "/identity/callback"
+FACE_RETURN_PATH = "/identity/return"
+FACE_WEBHOOK_PATH = "/identity/webhook"
+
 
 class Page(StrEnum):
     """What the patron's browser is shown when it is not sent on to a provider."""
@@ -65,9 +70,19 @@ class Prompts:
 
 @dataclass(frozen=True)
 class Endpoints:
+    """Our URLs a provider is given, under the API's public base URL."""
+
     callback_url: str  # where a JPKI provider redirects with the code
     face_return_url: str  # where a face provider sends the browser when done
     face_webhook_url: str  # where a face provider posts its signed result
+
+    @classmethod
+    def under(cls, api_url: str) -> Endpoints:
+        return cls(
+            callback_url=f"{api_url}{CALLBACK_PATH}",
+            face_return_url=f"{api_url}{FACE_RETURN_PATH}",
+            face_webhook_url=f"{api_url}{FACE_WEBHOOK_PATH}",
+        )
 
 
 def _now() -> datetime:
@@ -80,7 +95,6 @@ class IdentityDesk:
         registrations: RegistrationStore,
         jpki: Callable[[], OidcIdentityProvider],
         face: Callable[[], FaceKycProvider],
-        endpoints: Endpoints,
         pusher: Callable[[], Pusher],
         prompts: Prompts,
         clock: Callable[[], datetime] = _now,
@@ -90,13 +104,13 @@ class IdentityDesk:
         self._registrations = registrations
         self._jpki = jpki
         self._face = face
-        self._endpoints = endpoints
         self._pusher = pusher
         self._prompts = prompts
         self._clock = clock
 
     # -- opening the provider ------------------------------------------------------------
-    def start(self, token: str) -> StartAnswer:
+    def start(self, token: str, api_url: str) -> StartAnswer:
+        """`api_url`: the API's base URL as this request reached it (our redirect URIs)."""
         registration = self._registrations.by_start_token(token) if token else None
         attempt = registration.attempt if registration else None
         if (
@@ -107,9 +121,9 @@ class IdentityDesk:
             return StartAnswer(page=Page.LINK_EXPIRED)
         try:
             if registration.method is Method.JPKI:
-                redirect = self._jpki().begin(self._request(registration))
+                redirect = self._jpki().begin(self._request(registration, api_url))
             else:
-                redirect = self._face().begin(self._request(registration))
+                redirect = self._face().begin(self._request(registration, api_url))
                 opened = replace(attempt, provider_session_id=redirect.provider_session_id)
                 self._registrations.save_provider_session(replace(registration, attempt=opened))
         except ProviderUnavailable:
@@ -117,20 +131,21 @@ class IdentityDesk:
             return StartAnswer(page=Page.UNAVAILABLE)
         return StartAnswer(redirect_to=redirect.url)
 
-    def _request(self, registration: Registration) -> VerificationRequest:
+    def _request(self, registration: Registration, api_url: str) -> VerificationRequest:
         attempt = registration.attempt
         face = registration.method is Method.FACE
+        endpoints = Endpoints.under(api_url)
         return VerificationRequest(
             state=attempt.state,
             nonce=attempt.nonce,
             code_verifier=attempt.code_verifier,
             document=registration.document if face else None,
-            redirect_uri=self._endpoints.face_return_url if face else self._endpoints.callback_url,
-            webhook_url=self._endpoints.face_webhook_url if face else "",
+            redirect_uri=endpoints.face_return_url if face else endpoints.callback_url,
+            webhook_url=endpoints.face_webhook_url if face else "",
         )
 
     # -- answers -------------------------------------------------------------------------
-    def oidc_callback(self, params: Mapping[str, str]) -> Page:
+    def oidc_callback(self, params: Mapping[str, str], api_url: str) -> Page:
         state = params.get("state", "")
         registration = self._registrations.by_state(state) if state else None
         if registration is None or registration.method is not Method.JPKI:
@@ -139,7 +154,7 @@ class IdentityDesk:
         if not registration.attempt.is_open(self._clock()):
             return self._record(registration, state, Outcome.EXPIRED)
         try:
-            identity = self._jpki().finish(self._request(registration), params)
+            identity = self._jpki().finish(self._request(registration, api_url), params)
         except VerificationFailed as failed:
             logger.info("identity check failed", extra={"detail": failed.detail})
             return self._record(registration, state, failed.outcome)

@@ -47,3 +47,15 @@ def redirect_response(location: str) -> dict:
         },
         "body": "",
     }
+
+
+def request_base_url(event: dict) -> str:
+    """The API's base URL as this request reached it, from an HTTP API (payload 2.0) event.
+
+    A function behind the HTTP API cannot be told the API's URL by the template (the API
+    refers to the function: a circular dependency), so it reads it from the request: API
+    Gateway sets `domainName` (the custom domain when there is one) and X-Forwarded-Proto.
+    """
+    headers = event.get("headers") or {}
+    scheme = headers.get("x-forwarded-proto", "https")
+    return f"{scheme}://{event['requestContext']['domainName']}"
