@@ -115,11 +115,12 @@ def test_sam_env_vars_point_each_function_at_this_devstack(devstack, http):
         ("--aws-port", lambda d: int(d.aws_url.rsplit(":", 1)[1])),
         ("--api-port", lambda d: int(d.api_url.rsplit(":", 1)[1])),
         ("--line-port", lambda d: d.line.port),
+        ("--identity-port", lambda d: d.identity.port),
     ],
 )
 def test_a_second_devstack_on_a_busy_port_fails_with_one_line(devstack, flag, port_of):
     busy = port_of(devstack)
-    ports = {"--aws-port": 0, "--api-port": 0, "--line-port": 0, flag: busy}
+    ports = {"--aws-port": 0, "--api-port": 0, "--line-port": 0, "--identity-port": 0, flag: busy}
     args = [str(value) for pair in ports.items() for value in pair]
     result = subprocess.run(
         [sys.executable, "-m", "devstack", *args],
@@ -155,6 +156,8 @@ def test_ctrl_c_stops_the_devstack_and_frees_its_ports():
             "0",
             "--line-port",
             "0",
+            "--identity-port",
+            "0",
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -168,7 +171,7 @@ def test_ctrl_c_stops_the_devstack_and_frees_its_ports():
             if line.startswith("Press Ctrl-C"):
                 break
         ports = sorted({int(port) for port in re.findall(r"127\.0\.0\.1:(\d+)", banner)})
-        assert len(ports) == 3, banner
+        assert len(ports) == 4, banner
         line_url = re.search(r"Chat simulator \(open this\):\s+(\S+)/", banner).group(1)
         # Stopped while it has work behind it: function workers started, pollers running.
         assert Sim(line_url).follow(new_user_id())["webhookStatus"] == 200

@@ -38,12 +38,12 @@ def test_typing_the_library_tab_name_shows_the_menu(sim, patron):
 def test_a_menu_entry_not_built_yet_answers_coming_soon(sim, patron):
     sim.say(patron, "図書館")
     (menu,) = sim.next_messages(patron, 1)
-    card = next(a for a in flex_buttons(menu["message"]) if a["label"] == "利用者カード")
+    my_page = next(a for a in flex_buttons(menu["message"]) if a["label"] == "マイページ")
 
-    sim.tap(patron, card)  # exactly what the LINE app sends for a tap on that button
+    sim.tap(patron, my_page)  # exactly what the LINE app sends for a tap on that button
     (answer,) = sim.next_messages(patron, 1)
     assert answer["message"]["type"] == "text"
-    assert "利用者カード" in answer["message"]["text"]
+    assert "マイページ" in answer["message"]["text"]
     assert "準備中" in answer["message"]["text"]
 
 
