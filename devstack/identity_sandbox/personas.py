@@ -31,9 +31,9 @@ PERSONAS: tuple[Persona, ...] = (
     ),
     Persona(
         "rejected",
-        "本人確認に失敗する（電子証明書が失効）",
-        "error=access_denied（rejected）を返します",
-        "result: rejected",
+        "本人確認に失敗する",
+        "電子証明書が失効：error=access_denied（rejected）を返します",
+        "顔と書類が一致しない：result: rejected",
         "rejected",
     ),
     Persona(
@@ -45,14 +45,14 @@ PERSONAS: tuple[Persona, ...] = (
     ),
     Persona(
         "expired",
-        "時間切れ（認可コードの有効期限切れ）",
+        "時間切れ",
         "期限切れの認可コードを返します（トークン取得は invalid_grant）",
         "result: expired",
         "expired",
     ),
     Persona(
         "mismatched_nonce",
-        "nonce が一致しない ID トークンを返す",
+        "nonce が一致しない結果を返す",
         "ID トークンの nonce が要求と異なります",
         "result: approved（reference が別の値）",
         "approved",

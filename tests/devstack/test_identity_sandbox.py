@@ -253,10 +253,10 @@ def test_authorize_page_lists_the_five_personas(browser, sandbox):
     assert persona_buttons(page.text) == PERSONA_IDS
     for label in (
         "本人確認に成功する（渋谷 太郎）",
-        "本人確認に失敗する（電子証明書が失効）",
+        "本人確認に失敗する",
         "本人確認をキャンセルする",
-        "時間切れ（認可コードの有効期限切れ）",
-        "nonce が一致しない ID トークンを返す",
+        "時間切れ",
+        "nonce が一致しない結果を返す",
     ):
         assert label in page.text
     # The page carries a server-side id, not the request's parameters.

@@ -10,10 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from library_service.identity import (
-    SIGNATURE_HEADER,
     Document,
-    FaceKycProvider,
-    FaceResult,
     HttpResponse,
     Method,
     Outcome,
@@ -23,6 +20,11 @@ from library_service.identity import (
     VerificationFailed,
     VerificationRequest,
     VerifiedIdentity,
+)
+from library_service.identity.face import (
+    SIGNATURE_HEADER,
+    FaceKycProvider,
+    FaceResult,
     webhook_signature,
 )
 

@@ -17,7 +17,6 @@ from library_service.identity import (
     Document,
     HttpResponse,
     Method,
-    OidcIdentityProvider,
     Outcome,
     ProviderError,
     ProviderUnavailable,
@@ -25,8 +24,8 @@ from library_service.identity import (
     VerificationFailed,
     VerificationRequest,
     VerifiedIdentity,
-    pkce_s256,
 )
+from library_service.identity.oidc import OidcIdentityProvider, pkce_s256
 
 ISSUER = "https://jpki.example.test/oidc"
 CLIENT_ID = "library:line bot"  # characters that RFC 6749 §2.3.1 encoding changes

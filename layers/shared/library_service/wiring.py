@@ -28,7 +28,6 @@ from .conversation.worker import ConversationWorker
 from .eventbus import EventBridgeHoldEvents
 from .holds.circulation import CirculationDesk, DeskRules
 from .holds.service import HoldRules, HoldService
-from .identity import FaceKycProvider, OidcIdentityProvider
 from .line.messenger import LineMessenger
 from .notices.service import NoticeService
 from .registration.terms import terms_of_use
@@ -137,6 +136,10 @@ def build_notice_service(settings: Settings) -> NoticeService:
 
 def build_identity_desk(settings: Settings) -> IdentityDesk:
     """The identity check's browser and webhook steps, for both kinds of provider."""
+    # Imported here: joserfc and cryptography are for these functions only, not the chat's.
+    from .identity.face import FaceKycProvider
+    from .identity.oidc import OidcIdentityProvider
+
     bind_registrations(settings.registrations_table, settings.region)
     return IdentityDesk(
         DynamoRegistrations(),

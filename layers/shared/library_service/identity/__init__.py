@@ -2,9 +2,12 @@
 
 Pure adapters: no AWS, no storage, no Lambda event shapes. Secrets are callables (the caller
 reads them from SSM); HTTP goes through `HttpClient`, which tests replace.
+
+The package exports what every caller needs; the adapters are imported from their modules
+(`identity.oidc`, `identity.face`) by the few functions that use them, because they bring in
+joserfc and cryptography, which the conversation function should not load at start.
 """
 
-from .face import SIGNATURE_HEADER, FaceKycProvider, FaceResult, webhook_signature
 from .http import HttpClient, HttpResponse, TransportError, Urllib3Http
 from .model import (
     Document,
@@ -18,18 +21,13 @@ from .model import (
     VerificationRequest,
     VerifiedIdentity,
 )
-from .oidc import OidcIdentityProvider, pkce_s256
 
 __all__ = [
-    "SIGNATURE_HEADER",
     "Document",
-    "FaceKycProvider",
-    "FaceResult",
     "HttpClient",
     "HttpResponse",
     "IdentityProvider",
     "Method",
-    "OidcIdentityProvider",
     "Outcome",
     "ProviderError",
     "ProviderUnavailable",
@@ -39,6 +37,4 @@ __all__ = [
     "VerificationFailed",
     "VerificationRequest",
     "VerifiedIdentity",
-    "pkce_s256",
-    "webhook_signature",
 ]

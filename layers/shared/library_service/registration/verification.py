@@ -13,14 +13,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from aws_lambda_powertools import Logger
 
 from ..identity import (
-    FaceKycProvider,
     Method,
-    OidcIdentityProvider,
     Outcome,
     ProviderUnavailable,
     VerificationFailed,
@@ -31,6 +29,10 @@ from ..line.messenger import retry_key_for
 from ..privacy import mask_id
 from .model import Registration, Stage, VerifiedFacts
 from .store import ConcurrentRegistrationUpdate, RegistrationStore
+
+if TYPE_CHECKING:
+    from ..identity.face import FaceKycProvider
+    from ..identity.oidc import OidcIdentityProvider
 
 logger = Logger(child=True)
 
