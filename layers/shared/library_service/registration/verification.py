@@ -20,6 +20,7 @@ from aws_lambda_powertools import Logger
 from ..identity import (
     Method,
     Outcome,
+    ProviderError,
     ProviderUnavailable,
     VerificationFailed,
     VerificationRequest,
@@ -111,7 +112,7 @@ class IdentityDesk:
         self._clock = clock
 
     # -- opening the provider ------------------------------------------------------------
-    def start(self, token: str, api_url: str) -> StartAnswer:
+    def start(self, token: str, api_url: str, attempts: int = 2) -> StartAnswer:
         """`api_url`: the API's base URL as this request reached it (our redirect URIs)."""
         registration = self._registrations.by_start_token(token) if token else None
         attempt = registration.attempt if registration else None
@@ -128,8 +129,14 @@ class IdentityDesk:
                 redirect = self._face().begin(self._request(registration, api_url))
                 opened = replace(attempt, provider_session_id=redirect.provider_session_id)
                 self._registrations.save_provider_session(replace(registration, attempt=opened))
-        except ProviderUnavailable:
-            logger.warning("identity provider unavailable at start")
+        except ConcurrentRegistrationUpdate:
+            # The button tapped twice at once: the other tap's session is recorded; this one
+            # reads that and opens a session of its own, which then is the one recorded.
+            if attempts > 1:
+                return self.start(token, api_url, attempts - 1)
+            raise
+        except (ProviderUnavailable, ProviderError) as trouble:
+            logger.warning("identity provider unusable at start", extra={"error": repr(trouble)})
             return StartAnswer(page=Page.UNAVAILABLE)
         return StartAnswer(redirect_to=redirect.url)
 
@@ -160,8 +167,10 @@ class IdentityDesk:
         except VerificationFailed as failed:
             logger.info("identity check failed", extra={"detail": failed.detail})
             return self._record(registration, state, failed.outcome)
-        except ProviderUnavailable:
-            logger.warning("identity provider unavailable at the callback")
+        except (ProviderUnavailable, ProviderError) as trouble:
+            logger.warning(
+                "identity provider unusable at the callback", extra={"error": repr(trouble)}
+            )
             self._record(registration, state, None)
             return Page.UNAVAILABLE
         return self._record(registration, state, Outcome.VERIFIED, identity)
