@@ -191,6 +191,8 @@ class Devstack:
                     "JpkiIssuer": self.identity.jpki_issuer,
                     "JpkiClientId": sandbox.client_id,
                     "FaceKycApiBaseUrl": self.identity.face_api_base_url,
+                    "LineLoginChannelId": self.line.settings.login_channel_id,
+                    "LineAccessBaseUrl": self.line_url,
                 },
             ),
             self.clients,
@@ -199,6 +201,7 @@ class Devstack:
         for parameter, value in {
             "LineChannelSecretParameter": emulator.channel_secret,
             "LineChannelAccessTokenParameter": emulator.channel_access_token,
+            "LineLoginChannelSecretParameter": emulator.login_channel_secret,
             "JpkiClientSecretParameter": sandbox.client_secret,
             "FaceKycApiKeyParameter": sandbox.face_api_key,
             "FaceKycWebhookSecretParameter": sandbox.face_webhook_secret,

@@ -81,6 +81,17 @@ class MemoryPatrons:
             del self._links[patron.line_user_id]
         return self._store(replace(patron, line_user_id=None))
 
+    def change_password(self, patron_id: str, password_hash: str, changed_at: datetime) -> Patron:
+        patron = self._existing(patron_id)
+        return self._store(
+            replace(
+                patron,
+                password_hash=password_hash,
+                password_is_initial=False,
+                credentials_changed_at=changed_at,
+            )
+        )
+
     def _existing(self, patron_id: str) -> Patron:
         patron = self._patrons.get(patron_id)
         if patron is None:

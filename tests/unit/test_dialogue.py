@@ -44,16 +44,34 @@ def test_typing_library_shows_the_menu_with_working_postbacks():
     assert actions == ["register", "search", "mypage", "card"]
 
 
-def test_every_menu_entry_answers_plainly_until_its_feature_lands():
-    for action, label in [
-        ("mypage", "マイページ"),
-    ]:
-        event = parsed(line_events.postback(f"action={action}"))
-        turn = dialogue.on_event(event, Conversation(USER))
-        (answer,) = turn.messages
-        assert answer["text"].startswith(f"「{label}」は現在準備中です")
-        back = answer["quickReply"]["items"][0]["action"]
-        assert decode(back["data"])[0] == "menu"
+def test_my_page_opens_through_line_login_and_offers_linking_to_the_unlinked():
+    turn = dialogue.on_event(parsed(line_events.postback("action=mypage")), Conversation(USER))
+    (answer,) = turn.messages
+    open_page, link = [n["action"] for n in answer["contents"]["footer"]["contents"]]
+    assert open_page == {
+        "type": "uri",
+        "label": "マイページを開く",
+        "uri": "https://api.example/mypage/line",
+    }
+    assert decode(link["data"])[0] == "account-link"
+    check_messages(turn.messages)
+
+
+def test_account_link_sends_the_patron_to_our_login_page_with_the_link_token():
+    turn = dialogue.on_event(
+        parsed(line_events.postback("action=account-link")), Conversation(USER)
+    )
+    (answer,) = turn.messages
+    (button,) = [n["action"] for n in answer["contents"]["footer"]["contents"]]
+    assert (
+        button["uri"] == f"https://api.example/mypage/account-link?linkToken=link-token-for-{USER}"
+    )
+
+
+def test_an_account_link_event_with_a_nonce_we_did_not_issue_links_nobody():
+    event = parsed(line_events.event("accountLink", link={"result": "ok", "nonce": "forged-nonce"}))
+    (answer,) = dialogue.on_event(event, Conversation(USER)).messages
+    assert answer["text"].startswith("LINE連携ができませんでした")
 
 
 def test_anything_else_gets_help_and_the_menu():

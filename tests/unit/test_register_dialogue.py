@@ -12,6 +12,7 @@ from library_service.catalogue.libraries import default_libraries
 from library_service.catalogue.search import CatalogueSearch
 from library_service.conversation import texts
 from library_service.conversation.dialogue import Dialogue
+from library_service.conversation.mypage_flow import MyPageFlow
 from library_service.conversation.register_flow import RegisterFlow
 from library_service.conversation.reserve_flow import ReserveFlow
 from library_service.conversation.state import Conversation
@@ -23,6 +24,7 @@ from library_service.patrons.ids import is_valid_patron_id
 from library_service.registration.model import Stage, VerifiedFacts
 from library_service.registration.terms import terms_of_use
 from tests.support import line_events
+from tests.support.dialogues import NoNonces
 from tests.support.line_events import USER
 from tests.support.memory_catalogue import MemoryCatalogue
 from tests.support.memory_patrons import MemoryPatrons
@@ -48,6 +50,7 @@ class Chat:
                 libraries,
             ),
             RegisterFlow(self.registrations, self.patrons, lambda t: START_URL + t, terms_of_use),
+            MyPageFlow(self.patrons, NoNonces(), lambda user: "link-token", "https://api.example"),
             self.patrons,
             lambda patron_id: f"https://api.example/card/barcode.png?t=signed-{patron_id}",
         )

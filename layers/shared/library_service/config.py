@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
+DEFAULT_LINE_ACCESS_BASE_URL = "https://access.line.me"
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,18 @@ class Settings:
     face_webhook_secret_param: str
     card_signing_key_param: str
     card_link_ttl_seconds: int
+    # My Page (mypage/, accounts/) and LINE Login.
+    web_sessions_table: str
+    audit_table: str
+    session_idle_seconds: int
+    session_absolute_seconds: int
+    login_max_failures: int
+    login_lock_seconds: int
+    renewal_limit: int
+    library_site_url: str  # My Page's 「ホーム」 button
+    line_login_channel_id: str
+    line_login_channel_secret_param: str
+    line_access_base_url: str  # access.line.me: LINE Login's authorize page and account link
 
     @classmethod
     def from_environment(cls, env: dict[str, str] | os._Environ = os.environ) -> Settings:
@@ -90,6 +103,20 @@ class Settings:
             face_webhook_secret_param=env.get("FACE_KYC_WEBHOOK_SECRET_PARAM", ""),
             card_signing_key_param=env.get("CARD_SIGNING_KEY_PARAM", ""),
             card_link_ttl_seconds=int(env.get("CARD_LINK_TTL_SECONDS", 600)),
+            web_sessions_table=env.get("WEB_SESSIONS_TABLE", ""),
+            audit_table=env.get("AUDIT_TABLE", ""),
+            session_idle_seconds=int(env.get("SESSION_IDLE_SECONDS", 30 * 60)),
+            session_absolute_seconds=int(env.get("SESSION_ABSOLUTE_SECONDS", 8 * 3600)),
+            login_max_failures=int(env.get("LOGIN_MAX_FAILURES", 5)),
+            login_lock_seconds=int(env.get("LOGIN_LOCK_SECONDS", 15 * 60)),
+            renewal_limit=int(env.get("RENEWAL_LIMIT", 1)),
+            library_site_url=env.get("LIBRARY_SITE_URL")
+            or "https://www.lib.city.shibuya.tokyo.jp/",
+            line_login_channel_id=env.get("LINE_LOGIN_CHANNEL_ID", ""),
+            line_login_channel_secret_param=env.get("LINE_LOGIN_CHANNEL_SECRET_PARAM", ""),
+            line_access_base_url=(
+                env.get("LINE_ACCESS_BASE_URL") or DEFAULT_LINE_ACCESS_BASE_URL
+            ).rstrip("/"),
         )
 
 

@@ -16,31 +16,41 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
+from .accounts import LoginRules, PatronLogin, SessionRules
 from .card.links import card_links
 from .catalogue.libraries import default_libraries
 from .catalogue.search import CatalogueSearch
 from .config import Settings, get_secret
 from .conversation import register_messages
 from .conversation.dialogue import Dialogue
+from .conversation.mypage_flow import MyPageFlow
 from .conversation.register_flow import RegisterFlow
 from .conversation.reserve_flow import ReserveFlow
 from .conversation.worker import ConversationWorker
 from .eventbus import EventBridgeHoldEvents
 from .holds.circulation import CirculationDesk, DeskRules
+from .holds.renewal import RenewalRules, Renewals
 from .holds.service import HoldRules, HoldService
 from .line.messenger import LineMessenger
 from .notices.service import NoticeService
 from .registration.terms import terms_of_use
 from .registration.verification import START_PATH, IdentityDesk, Prompts
+from .storage.audit import DynamoAudit, bind_audit
 from .storage.binding import bind_model
 from .storage.catalogue import DynamoCatalogue, bind_catalogue
 from .storage.circulation import DynamoCirculation
 from .storage.conversations import ConversationRecord, ConversationStore
 from .storage.holds import DynamoHolds, bind_holds
-from .storage.loans import bind_loans
+from .storage.loans import DynamoLoans, bind_loans
 from .storage.notices import DynamoNoticeLog, bind_notices
 from .storage.patrons import DynamoPatrons, bind_patrons
 from .storage.registrations import DynamoRegistrations, bind_registrations
+from .storage.web_sessions import (
+    DynamoLinkNonces,
+    DynamoThrottle,
+    DynamoWebSessions,
+    bind_web_sessions,
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,7 @@ def build_conversation_service(settings: Settings) -> ConversationService:
     bind_patrons(settings.patrons_table, settings.region)
     bind_holds(settings.holds_table, settings.region)
     bind_registrations(settings.registrations_table, settings.region)
+    bind_web_sessions(settings.web_sessions_table, settings.region)
     catalogue = DynamoCatalogue()
     libraries = default_libraries()
     rules = HoldRules(settings.max_open_holds, settings.provisional_may_reserve)
@@ -93,6 +104,12 @@ def build_conversation_service(settings: Settings) -> ConversationService:
                 DynamoPatrons(),
                 lambda token: f"{settings.public_api_url}{START_PATH}?t={token}",
                 terms_of_use,
+            ),
+            MyPageFlow(
+                DynamoPatrons(),
+                DynamoLinkNonces(),
+                messenger.issue_link_token,
+                settings.public_api_url,
             ),
             DynamoPatrons(),
             lambda patron_id: card_links(settings).url_for(patron_id),
@@ -164,5 +181,62 @@ def build_identity_desk(settings: Settings) -> IdentityDesk:
         ),
         prompts=Prompts(
             verified=register_messages.verified, failed=register_messages.verification_failed
+        ),
+    )
+
+
+def build_my_page(settings: Settings):
+    """The My Page site (`mypage.site.MyPage`) with its sessions, login rules, loans, holds and
+    LINE Login."""
+    # Imported here: Jinja2 and the site are for MyPageFunction only.
+    from .line.login import LineLogin
+    from .mypage.site import MyPage, MyPageSettings
+
+    bind_patrons(settings.patrons_table, settings.region)
+    bind_catalogue(settings.catalogue_table, settings.search_index_table, settings.region)
+    bind_holds(settings.holds_table, settings.region)
+    bind_loans(settings.loans_table, settings.region)
+    bind_web_sessions(settings.web_sessions_table, settings.region)
+    bind_audit(settings.audit_table, settings.region)
+    patrons, audit, libraries = DynamoPatrons(), DynamoAudit(), default_libraries()
+    catalogue = DynamoCatalogue()
+    holds = HoldService(
+        DynamoHolds(),
+        catalogue,
+        libraries,
+        HoldRules(settings.max_open_holds, settings.provisional_may_reserve),
+    )
+    sessions = DynamoWebSessions(
+        SessionRules(settings.session_idle_seconds, settings.session_absolute_seconds)
+    )
+    return MyPage(
+        sessions=sessions,
+        login=PatronLogin(
+            patrons,
+            DynamoThrottle(),
+            audit,
+            LoginRules(settings.login_max_failures, settings.login_lock_seconds),
+        ),
+        patrons=patrons,
+        holds=holds,
+        renewals=Renewals(
+            DynamoLoans(), holds, RenewalRules(settings.renewal_limit, settings.loan_days)
+        ),
+        line_login=cache(
+            lambda: LineLogin(
+                settings.line_login_channel_id,
+                lambda: get_secret(settings.line_login_channel_secret_param),
+                access_base_url=settings.line_access_base_url,
+                api_base_url=settings.line_api_base_url,
+            )
+        ),
+        link_nonces=DynamoLinkNonces(),
+        audit=audit,
+        libraries=libraries,
+        settings=MyPageSettings(
+            library_name=settings.library_name,
+            library_site_url=settings.library_site_url,
+            line_access_base_url=settings.line_access_base_url,
+            session_seconds=settings.session_absolute_seconds,
         ),
     )

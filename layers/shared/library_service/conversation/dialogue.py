@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from linebot.v3.webhooks import (
+    AccountLinkEvent,
     Event,
     FollowEvent,
     MessageEvent,
@@ -20,6 +21,7 @@ from linebot.v3.webhooks import (
 from ..line import messages, postback
 from ..patrons.directory import PatronDirectory
 from . import card_messages, menus, search_flow, texts
+from .mypage_flow import MyPageFlow
 from .register_flow import RegisterFlow
 from .reserve_flow import ReserveFlow
 from .richmenu import TAB_SWITCH
@@ -39,6 +41,7 @@ class Dialogue:
         searcher: Searcher,
         reservations: ReserveFlow,
         registration: RegisterFlow,
+        my_page: MyPageFlow,
         patrons: PatronDirectory,
         card_url: Callable[[str], str],
     ) -> None:
@@ -49,15 +52,15 @@ class Dialogue:
         self._search = SearchFlow(searcher, self._back_to_menu)
         self._reservations = reservations
         self._registration = registration
+        self._my_page = my_page
         self._postbacks: dict[str, Callable[[Conversation, dict], Turn]] = {
             menus.SHOW_MENU: self._show_menu,
             **self._search.postbacks(),
             **reservations.postbacks(),
             **registration.postbacks(),
+            **my_page.postbacks(),
             menus.MENU_ACTIONS[texts.MENU_CARD]: self._show_card,
         }
-        for label, action in menus.MENU_ACTIONS.items():
-            self._postbacks.setdefault(action, self._coming_soon(label))
 
     def on_event(self, event: Event, conversation: Conversation) -> Turn | None:
         """The answer to `event`, or None when the event needs no answer."""
@@ -68,6 +71,8 @@ class Dialogue:
             )
         if isinstance(event, UnfollowEvent):
             return Turn(forget=True)
+        if isinstance(event, AccountLinkEvent):
+            return self._my_page.on_account_link(event, conversation)
         if isinstance(event, PostbackEvent):
             action, params = postback.decode(event.postback.data)
             if action == TAB_SWITCH:
@@ -105,9 +110,3 @@ class Dialogue:
 
     def _back_to_menu(self, conversation: Conversation, said: str) -> Turn:
         return Turn([messages.text(said, [menus.back_to_menu()])], conversation.moved_to(MENU))
-
-    def _coming_soon(self, label: str) -> Callable[[Conversation, dict], Turn]:
-        def answer(conversation: Conversation, _params: dict) -> Turn:
-            return self._back_to_menu(conversation, texts.coming_soon(label))
-
-        return answer

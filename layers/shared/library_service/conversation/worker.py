@@ -21,7 +21,7 @@ from .dialogue import Dialogue, Turn
 logger = Logger(child=True)
 
 # Event types this bot acts on; anything else is logged and skipped.
-HANDLED_EVENT_TYPES = {"follow", "unfollow", "message", "postback"}
+HANDLED_EVENT_TYPES = {"follow", "unfollow", "message", "postback", "accountLink"}
 
 
 class ConversationWorker:

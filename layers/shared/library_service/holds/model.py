@@ -61,6 +61,7 @@ class Loan:
     title: str
     due_on: date
     loaned_at: datetime
+    renewals: int = 0  # how many times the due date was put back (holds/renewal.py)
 
 
 @dataclass(frozen=True)

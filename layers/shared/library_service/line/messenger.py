@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from urllib.parse import quote, urlencode
 
 import urllib3
 from aws_lambda_powertools import Logger
@@ -20,6 +21,7 @@ from linebot.v3.messaging import (
 )
 
 from ..privacy import mask_id
+from .ids import is_line_user_id
 from .limits import check_messages
 
 logger = Logger(child=True)
@@ -43,6 +45,15 @@ class ReplyTokenRejected(LineApiError):
 def retry_key_for(*parts: str) -> str:
     """A stable X-Line-Retry-Key: the same notice always carries the same key."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "line-retry:" + ":".join(parts)))
+
+
+def account_link_url(access_base_url: str, link_token: str, nonce: str) -> str:
+    """LINE's account-link dialog for a link token and our nonce (make it >= 128 random bits).
+
+    LINE then sends the bot an accountLink event carrying `result` and this `nonce`.
+    """
+    query = urlencode({"linkToken": link_token, "nonce": nonce}, quote_via=quote)
+    return f"{access_base_url.rstrip('/')}/dialog/bot/accountLink?{query}"
 
 
 class LineMessenger:
@@ -89,3 +100,19 @@ class LineMessenger:
                 if attempt == self._max_attempts:
                     raise LineApiError(None, str(error)) from error
             time.sleep(self._backoff_seconds * 2 ** (attempt - 1))
+
+    def issue_link_token(self, user_id: str) -> str:
+        """A link token for the user (single use, valid 10 minutes); not retried.
+
+        Raises ValueError for something that is not a LINE user ID, LineApiError when LINE
+        refuses (400: the user is not a friend of the bot) or cannot be reached.
+        """
+        if not is_line_user_id(user_id):
+            raise ValueError("not a LINE user ID")
+        try:
+            answer = self._api.issue_link_token(user_id, _request_timeout=REQUEST_TIMEOUT)
+        except ApiException as error:
+            raise LineApiError(error.status, error.body) from error
+        except (urllib3.exceptions.HTTPError, OSError) as error:  # timeouts, refusals
+            raise LineApiError(None, str(error)) from error
+        return answer.link_token

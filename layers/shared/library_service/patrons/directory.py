@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from ..privacy import mask_id
@@ -85,4 +85,9 @@ class PatronDirectory(Protocol):
 
     def unlink_line(self, patron_id: str) -> Patron:
         """Remove the patron's LINE link, if any; UnknownPatron for an unknown patron."""
+        ...
+
+    def change_password(self, patron_id: str, password_hash: str, changed_at: datetime) -> Patron:
+        """Store a new password's hash, no longer the initial one, and when it changed;
+        UnknownPatron for an unknown patron."""
         ...

@@ -46,6 +46,8 @@ class Patron:
     category: str | None = None  # registration.Category: who may register
     notice_titles: bool | None = None  # may LINE notices name the book? None: the default
     identity: IdentityEvidence | None = None
+    # When the password last changed: My Page sessions issued before it are no longer valid.
+    credentials_changed_at: datetime | None = None
 
     def __repr__(self) -> str:
         # A patron that ends up in a log line or a traceback shows no personal data.

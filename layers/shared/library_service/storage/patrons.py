@@ -33,7 +33,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -80,6 +80,7 @@ class PatronItem(PatronsTableItem, discriminator="patron"):
     category = UnicodeAttribute(null=True)
     notice_titles = BooleanAttribute(null=True, attr_name="noticeTitles")
     identity = IdentityEvidenceAttribute(null=True)
+    credentials_changed_at = UTCDateTimeAttribute(null=True, attr_name="credentialsChangedAt")
 
     def to_patron(self) -> Patron:
         return Patron(
@@ -106,6 +107,7 @@ class PatronItem(PatronsTableItem, discriminator="patron"):
                 if self.identity
                 else None
             ),
+            credentials_changed_at=self.credentials_changed_at,
         )
 
 
@@ -266,6 +268,27 @@ class DynamoPatrons:
             )
         return replace(patron, line_user_id=None)
 
+    # -- passwords -----------------------------------------------------------------------
+    def change_password(self, patron_id: str, password_hash: str, changed_at: datetime) -> Patron:
+        if not is_valid_patron_id(patron_id):
+            raise UnknownPatron(patron_id)
+        item = PatronItem(patron_id)
+        try:
+            # One update, on condition the patron exists: never a half-made patron item.
+            item.update(
+                actions=[
+                    PatronItem.password_hash.set(password_hash),
+                    PatronItem.password_is_initial.set(False),
+                    PatronItem.credentials_changed_at.set(changed_at),
+                ],
+                condition=PatronsTableItem.key.exists(),
+            )
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                raise UnknownPatron(patron_id) from error
+            raise
+        return item.to_patron()
+
     # -- helpers -------------------------------------------------------------------------
     def _existing(self, patron_id: str) -> Patron:
         patron = self.get(patron_id)
@@ -332,4 +355,5 @@ def patron_item(patron: Patron) -> PatronItem:
             if patron.identity
             else None
         ),
+        credentials_changed_at=patron.credentials_changed_at,
     )
