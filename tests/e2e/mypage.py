@@ -68,8 +68,8 @@ class Browser:
         self, path: str, form: dict, follow: bool = True, csrf: bool = True
     ) -> requests.Response:
         data = dict(form)
-        if csrf:
-            data.setdefault("csrf_token", self.csrf())
+        if csrf and "csrf_token" not in data:
+            data["csrf_token"] = self.csrf()
         self.page = self.http.post(self.url(path), data=data, allow_redirects=follow, timeout=20)
         return self.page
 

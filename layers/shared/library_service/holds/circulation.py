@@ -23,6 +23,7 @@ ATTEMPTS = 3
 
 class CopyLookup(Protocol):
     def copy_by_barcode(self, barcode: str) -> Copy | None: ...
+    def records(self, record_ids: list[str]) -> dict: ...  # record ID → catalogue Record
 
 
 class Queues(Protocol):
@@ -180,9 +181,14 @@ class CirculationDesk:
         return Outcome(READY, copy, ready)
 
     # -- check-out -----------------------------------------------------------------------
+    def _title(self, record_id: str) -> str:
+        record = self._copies.records([record_id]).get(record_id)
+        return record.title if record else ""
+
     def check_out(self, barcode: str, patron_id: str, title: str = "") -> Outcome:
         """Lend the copy; if it waits on the hold shelf for this patron, the hold is collected.
-        A copy set aside for someone else, or already out, is refused."""
+        A copy set aside for someone else, or already out, is refused. The loan keeps the
+        title (the hold's, `title`, or the record's) for My Page and the due-date reminder."""
 
         def once() -> Outcome:
             copy = self._copy(barcode)
@@ -198,7 +204,7 @@ class CirculationDesk:
                 patron_id=patron_id,
                 barcode=barcode,
                 record_id=copy.record_id,
-                title=hold.title if hold else title,
+                title=hold.title if hold else (title or self._title(copy.record_id)),
                 due_on=self._today() + timedelta(days=self._rules.loan_days),
                 loaned_at=now,
             )

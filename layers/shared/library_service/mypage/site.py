@@ -12,6 +12,7 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from aws_lambda_powertools import Logger
 
@@ -26,7 +27,7 @@ from ..patrons import PasswordRejected
 from ..patrons.directory import LineUserAlreadyLinked, PatronAlreadyLinked, PatronDirectory
 from ..patrons.model import Patron
 from ..privacy import mask_id
-from ..web.pages import render
+from ..web.pages import content_security_policy, render
 from . import texts
 from .http import Request, Response, redirect, session_cookie
 from .views import home_view
@@ -81,6 +82,7 @@ class MyPage:
         self._audit = audit
         self._libraries = libraries
         self._settings = settings
+        self._policy = content_security_policy(_origin(settings.line_access_base_url))
         self._routes = {
             ("GET", BASE): self.home,
             ("GET", f"{BASE}/login"): self.login_page,
@@ -164,7 +166,9 @@ class MyPage:
             flash=flash,
             **context,
         )
-        return self._with_cookie(Response(status, body), request, session)
+        # 「LINEでログイン」 and the account link are forms whose answer redirects to LINE.
+        headers = {"Content-Security-Policy": self._policy}
+        return self._with_cookie(Response(status, body, headers), request, session)
 
     def _with_cookie(
         self, response: Response, request: Request, session: WebSession | None
@@ -418,6 +422,11 @@ class MyPage:
             return self._go(request, session, BASE, texts.TRY_AGAIN)
         due = f"{loan.due_on.month}月{loan.due_on.day}日"
         return self._go(request, session, BASE, texts.RENEWED.format(due=due))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _csrf_ok(request: Request, session: WebSession | None) -> bool:
