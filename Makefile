@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help dev test lint venv bench constraints clean
+.PHONY: help dev test lint venv bench constraints clean build build-venv constraints-build
 
 help:
 	@echo "make dev    - run the whole system locally (moto, app API, queues, LINE emulator, simulator)"
 	@echo "make test   - lint and run every test"
 	@echo "make bench  - run the benchmarks and write docs/benchmarks.md"
+	@echo "make build  - sam validate --lint and sam build (python3.13, arm64), then check the layer"
 
 $(STAMP): requirements-dev.txt layers/shared/requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +43,39 @@ constraints: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+
+# `make build`: the deployable build, as `sam deploy` would ship it. SAM CLI lives in its own
+# virtualenv made with Python 3.13, the functions' runtime; sam build also needs python3.13 on
+# PATH, so the directory of a working one (build/find-python313) goes first on PATH. The layer
+# is built by layers/shared/Makefile (arm64 wheels through pip, unchecked-hash bytecode), with
+# this virtualenv's pip; build/check_layer.py then checks what sam build wrote. No Docker, and
+# no network but PyPI. --no-cached: the layer depends on constraints.txt, outside its
+# ContentUri, which SAM's cache would not see change (the layer takes about 20 s anyway).
+BUILD_VENV := .venv-build
+BUILD_BIN := $(BUILD_VENV)/bin
+BUILD_STAMP := $(BUILD_VENV)/.installed
+SAM_TEMPLATE ?= template.yaml
+SAM_BUILD_DIR := .aws-sam/build
+
+$(BUILD_STAMP): requirements-build.txt constraints-build.txt
+	@py=$$(build/find-python313) || exit 1; \
+	  echo "$$py -m venv --clear $(BUILD_VENV)"; "$$py" -m venv --clear $(BUILD_VENV)
+	$(BUILD_BIN)/python -m pip install --quiet --disable-pip-version-check \
+	  -r requirements-build.txt -c constraints-build.txt
+	touch $(BUILD_STAMP)
+
+build-venv: $(BUILD_STAMP)
+
+build: $(BUILD_STAMP)
+	@py=$$(build/find-python313) || exit 1; \
+	  export PATH="$$(dirname "$$py"):$$PATH" LAYER_PYTHON="$$py" \
+	    LAYER_PIP="$(CURDIR)/$(BUILD_BIN)/python -m pip" SAM_CLI_TELEMETRY=0; \
+	  set -ex; \
+	  $(BUILD_BIN)/sam validate --lint --template-file $(SAM_TEMPLATE); \
+	  $(BUILD_BIN)/sam build --template-file $(SAM_TEMPLATE) --build-dir $(SAM_BUILD_DIR) --no-cached; \
+	  "$$py" build/check_layer.py $(SAM_BUILD_DIR)/SharedLayer --platform aarch64
+
+constraints-build: $(BUILD_STAMP)
+	( echo "# Every transitive dependency of requirements-build.txt pinned (a Python 3.13 virtualenv)."; \
+	  echo "# Regenerate with: make constraints-build"; \
+	  $(BUILD_BIN)/pip freeze --exclude-editable ) > constraints-build.txt

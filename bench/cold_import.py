@@ -71,10 +71,10 @@ class Sample:
     wall_s: float
 
 
-def _environment(home: str, pycache: str) -> dict[str, str]:
+def _environment(home: str, pycache: str | None) -> dict[str, str]:
     # Built from scratch: PYTHONDONTWRITEBYTECODE or PYTHONPATH from the caller's shell would
     # change what is measured, and boto3 must find neither real credentials nor config.
-    return {
+    environment = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
         "HOME": home,
@@ -85,8 +85,10 @@ def _environment(home: str, pycache: str) -> dict[str, str]:
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
-        "PYTHONPYCACHEPREFIX": pycache,
     }
+    if pycache is not None:
+        environment["PYTHONPYCACHEPREFIX"] = pycache
+    return environment
 
 
 def _child(case: Case, mode: Mode, home: str, extra: tuple[str, ...] = ()):

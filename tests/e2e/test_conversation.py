@@ -35,16 +35,16 @@ def test_typing_the_library_tab_name_shows_the_menu(sim, patron):
     assert menu_entries(answer["message"]) == MENU_ENTRIES
 
 
-def test_a_menu_entry_not_built_yet_answers_coming_soon(sim, patron):
+def test_my_page_from_the_menu_offers_line_login_and_linking(devstack, sim, patron):
     sim.say(patron, "図書館")
     (menu,) = sim.next_messages(patron, 1)
     my_page = next(a for a in flex_buttons(menu["message"]) if a["label"] == "マイページ")
 
     sim.tap(patron, my_page)  # exactly what the LINE app sends for a tap on that button
     (answer,) = sim.next_messages(patron, 1)
-    assert answer["message"]["type"] == "text"
-    assert "マイページ" in answer["message"]["text"]
-    assert "準備中" in answer["message"]["text"]
+    buttons = {a["label"]: a for a in flex_buttons(answer["message"])}
+    assert buttons["マイページを開く"]["uri"] == f"{devstack.api_url}/mypage/line"
+    assert buttons["LINE連携"]["type"] == "postback"
 
 
 def test_the_rich_menu_is_provisioned_and_its_library_tab_switches(sim, patron):

@@ -48,7 +48,7 @@ def test_a_patron_opens_the_library_menu_in_the_simulator(devstack):
             # A menu entry on the library tab answers; typing 図書館 brings the menu itself.
             page.locator('[data-testid=richmenu-area][data-label="マイページ"]').click()
             expect(page.get_by_test_id("user-message").last).to_have_text("マイページ")
-            expect(page.get_by_test_id("bot-message").last).to_contain_text("準備中")
+            expect(page.get_by_test_id("bot-message").last).to_contain_text("マイページを開く")
 
             page.get_by_test_id("chat-input").fill("図書館")
             page.get_by_test_id("send").click()

@@ -109,7 +109,7 @@ def test_a_push_failing_with_500_then_429_is_retried_with_the_same_key(notifier,
 
 
 def test_a_push_refused_with_400_is_not_retried_and_fails_the_invocation(
-    notifier, patrons, line_api
+    notifier, patrons, line_api, caplog
 ):
     detail = hold_ready_detail(linked_patron(patrons))
     line_api.fail_next(PUSH, 400, {"message": "The request body has 1 error(s)"})
@@ -118,6 +118,9 @@ def test_a_push_refused_with_400_is_not_retried_and_fails_the_invocation(
         notify(notifier, detail)
 
     assert raised.value.status == 400
+    # The one log message the LineApiFailures metric filter counts.
+    (failure,) = [r for r in caplog.records if r.getMessage() == "LINE API call failed"]
+    assert (failure.call, failure.status) == ("push", 400)
     assert len(line_api.calls_to(PUSH)) == 1
     # Nothing recorded: the event's retries and dead-letter queue still own it.
     assert NoticeItem.count(f"hold-ready#{detail['holdId']}") == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import time
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, redirect, render_template, request
@@ -133,7 +134,9 @@ def token():
 def _mint_id_token(code) -> str:
     emulator = state()
     user = emulator.users.get(code.user_id)
-    now = int(emulator.clock.now())
+    # Wall-clock times, not the test clock: the bot checks iat and exp against its own clock,
+    # which a test's advance of the emulator's clock (for reply tokens) does not move.
+    now = int(time.time())
     claims = {
         "iss": ISSUER,
         "sub": code.user_id,
