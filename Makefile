@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help dev test lint venv bench constraints clean build build-venv constraints-build
+.PHONY: help dev test lint venv bench constraints clean build build-venv constraints-build bench-built
 
 help:
 	@echo "make dev    - run the whole system locally (moto, app API, queues, LINE emulator, simulator)"
 	@echo "make test   - lint and run every test"
 	@echo "make bench  - run the benchmarks and write docs/benchmarks.md"
 	@echo "make build  - sam validate --lint and sam build (python3.13, arm64), then check the layer"
+	@echo "make bench-built - only the cold-start benchmark of the built artifacts (section g)"
 
 $(STAMP): requirements-dev.txt layers/shared/requirements.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +75,11 @@ build: $(BUILD_STAMP)
 	  $(BUILD_BIN)/sam validate --lint --template-file $(SAM_TEMPLATE); \
 	  $(BUILD_BIN)/sam build --template-file $(SAM_TEMPLATE) --build-dir $(SAM_BUILD_DIR) --no-cached; \
 	  "$$py" build/check_layer.py $(SAM_BUILD_DIR)/SharedLayer --platform aarch64
+
+# Section (g) of docs/benchmarks.md alone; it runs `make build` first when .aws-sam/build is
+# missing or older than its sources.
+bench-built: $(STAMP)
+	$(BIN)/python -m bench --only built-cold-start
 
 constraints-build: $(BUILD_STAMP)
 	( echo "# Every transitive dependency of requirements-build.txt pinned (a Python 3.13 virtualenv)."; \

@@ -58,8 +58,11 @@ def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     return lines + ["| " + " | ".join(row) + " |" for row in rows]
 
 
-def render(sections: list[Section], elapsed: float) -> str:
-    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def render(sections: list[Section], elapsed: float, command: str = "make bench") -> str:
     # nproc counts the CPUs this process may use, which is what the numbers ran on.
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     out = [
@@ -69,15 +72,16 @@ def render(sections: list[Section], elapsed: float) -> str:
         "root); rerun it to refresh this page. Results are reported, not asserted: a missed "
         "target does not fail the run.",
         "",
-        f"- Date: {now}",
+        f"- Date: {_now()}",
         f"- Python: {platform.python_implementation()} {platform.python_version()}",
         f"- Machine: `uname -m` {platform.machine()}, nproc {cpus}",
-        "- Command: `make bench`",
+        f"- Command: `{command}`",
         f"- Whole run: {elapsed:.0f} s",
     ]
     for section in sections:
-        out += ["", f"## {section.title}", "", section.intro, ""]
-        out += _table(section.headers, section.rows)
+        out += ["", f"## {section.title}", "", section.intro]
+        if section.headers:
+            out += [""] + _table(section.headers, section.rows)
         if section.checks:
             out += [""]
             out += _table(
@@ -87,3 +91,47 @@ def render(sections: list[Section], elapsed: float) -> str:
         if section.notes:
             out += [""] + [f"- {note}" for note in section.notes]
     return "\n".join(out) + "\n"
+
+
+REFRESHED = "- Refreshed since: "
+
+
+def _split(text: str) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """A report's header lines and its sections, each as (title, lines), in order."""
+    header: list[str] = []
+    sections: list[tuple[str, list[str]]] = []
+    for line in text.rstrip("\n").split("\n"):
+        if line.startswith("## "):
+            sections.append((line[3:], [line]))
+        elif sections:
+            sections[-1][1].append(line)
+        else:
+            header.append(line)
+    for _, lines in sections:
+        while lines and not lines[-1]:
+            lines.pop()
+    return header, sections
+
+
+def merge(existing: str, sections: list[Section], elapsed: float, command: str) -> str:
+    """The existing report with these sections replaced (or added at the end) and the rest
+    kept as they were, with a header line saying what was refreshed since the whole run."""
+    header, kept = _split(existing)
+    _, fresh = _split(render(sections, elapsed, command))
+    if not kept:
+        return render(sections, elapsed, command)
+    fresh_by_title = dict(fresh)
+    merged = [(title, fresh_by_title.pop(title, lines)) for title, lines in kept]
+    merged += list(fresh_by_title.items())
+    titles = ", ".join(section.title.split(" ", 1)[0] for section in sections)
+    header = [line for line in header if not line.startswith(REFRESHED)]
+    while header and not header[-1]:
+        header.pop()
+    header.append(
+        f"{REFRESHED}{titles} on {_now()} by `{command}` ({elapsed:.0f} s); "
+        "the other sections are from the whole run above"
+    )
+    out = header
+    for _, lines in merged:
+        out += [""] + lines
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -224,3 +224,12 @@ def test_in_chat_account_link_links_the_line_user_who_asked(devstack, sim, patro
     fresh = Browser(devstack)
     home, _ = fresh.line_login(fresh.get("/mypage/line", follow=False), line_user)
     assert patron_id in home.text  # from now on LINE Login alone opens My Page
+
+
+def test_an_account_link_url_asks_for_the_password_even_when_logged_in(devstack, patron_id):
+    """A link token in a URL may be an attacker's: following it while logged in must not
+    bind the attacker's LINE account to this patron."""
+    browser = Browser(devstack)
+    browser.log_in(patron_id)
+    page = browser.get("/mypage/account-link", follow=False, linkToken="someone-elses-token")
+    assert page.status_code == 200 and 'data-testid="login-form"' in page.text

@@ -297,14 +297,14 @@ class MyPage:
 
     # -- the Messaging API's account link (in-chat 「LINE連携」) ----------------------------
     def account_link(self, request: Request, session: WebSession | None) -> Response:
+        """Always the login form, even for a patron logged in already: a link token in a URL
+        may be someone else's, and only the patron's own password may bind it to them."""
         link_token = request.query.get("linkToken", "")
         if not link_token:
             return self._go(request, session, f"{BASE}/login")
-        session = session or self._sessions.create()
-        patron = self._patron(session)
-        if patron is not None:
-            return self._to_account_link(request, session, patron, link_token)
-        session = self._sessions.save(_with(session, **{LINK_TOKEN: link_token}))
+        session = self._sessions.save(
+            _with(session or self._sessions.create(), **{LINK_TOKEN: link_token})
+        )
         return self.login_page(request, session)
 
     def _to_account_link(self, request, session, patron: Patron, link_token: str) -> Response:
