@@ -51,7 +51,7 @@ clean:
 # is built by layers/shared/Makefile (arm64 wheels through pip, unchecked-hash bytecode), with
 # this virtualenv's pip; build/check_layer.py then checks what sam build wrote. No Docker, and
 # no network but PyPI. --no-cached: the layer depends on constraints.txt, outside its
-# ContentUri, which SAM's cache would not see change (the layer takes about 20 s anyway).
+# ContentUri, which SAM's cache would not see change (the whole build takes under a minute).
 BUILD_VENV := .venv-build
 BUILD_BIN := $(BUILD_VENV)/bin
 BUILD_STAMP := $(BUILD_VENV)/.installed
@@ -85,3 +85,4 @@ constraints-build: $(BUILD_STAMP)
 	( echo "# Every transitive dependency of requirements-build.txt pinned (a Python 3.13 virtualenv)."; \
 	  echo "# Regenerate with: make constraints-build"; \
 	  $(BUILD_BIN)/pip freeze --exclude-editable ) > constraints-build.txt
+	touch $(BUILD_STAMP)  # the virtualenv is what the new file says: no reinstall for it
