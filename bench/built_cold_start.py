@@ -229,6 +229,19 @@ def _functions() -> dict[str, str]:
     }
 
 
+def _snap_start() -> set[str]:
+    """The functions whose published versions resume a SnapStart snapshot."""
+    from devstack.template import load_template
+
+    resources = load_template(BUILD / "template.yaml")["Resources"]
+    return {
+        name
+        for name, resource in resources.items()
+        if resource["Type"] == "AWS::Serverless::Function"
+        and (resource["Properties"].get("SnapStart") or {}).get("ApplyOn") == "PublishedVersions"
+    }
+
+
 def run(runs: int) -> list[Section]:
     built_from = _ensure_build()
     python = _python313()
@@ -341,12 +354,13 @@ def _section(functions, cases, baseline, samples, compiled, **info) -> Section:
     def wall_s(case: Case) -> float:
         return _median(samples[id(case)], "wall_s")
 
+    snap_start = _snap_start()
     rows = []
     for name in functions:
         shipped, stripped = cases[(name, SHIPPED)], cases[(name, STRIPPED)]
         rows.append(
             [
-                f"{name} `{shipped.code}`",
+                f"{name} `{shipped.code}`" + (" (SnapStart)" if name in snap_start else ""),
                 ms(import_s(shipped)),
                 ms(import_s(stripped)),
                 f"{import_s(shipped) / import_s(stripped):.2f}",
@@ -422,6 +436,15 @@ def _section(functions, cases, baseline, samples, compiled, **info) -> Section:
         "the *function* column of the counts.",
         f"Build measured: {info['built_from']}.",
     ]
+    if snap_start:
+        notes.insert(
+            -1,
+            f"Functions marked *SnapStart* ({len(snap_start)} of {len(functions)}) run this "
+            "import once per published version, when Lambda takes the snapshot; their cold "
+            "starts resume the snapshot instead. For them the bytecode shortens the "
+            "snapshot's init (and any start without a snapshot), not every cold start; the "
+            "others, the webhook among them, pay the import at each cold start.",
+        )
     if info["twin"] is not None:
         same, total_pycs, differ = info["twin"]
         distributions = "the same distributions" if not differ else f"differences: {differ}"
