@@ -8,7 +8,6 @@ treated as logged out, which ends the patron's other sessions.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -83,18 +82,20 @@ class MyPage:
         self._libraries = libraries
         self._settings = settings
         self._policy = content_security_policy(_origin(settings.line_access_base_url))
-        self._routes = {
-            ("GET", BASE): self.home,
+        self._routes = {  # (request, session)
             ("GET", f"{BASE}/login"): self.login_page,
             ("POST", f"{BASE}/login"): self.log_in,
             ("POST", f"{BASE}/logout"): self.log_out,
             ("GET", f"{BASE}/line"): self.line_login,
             ("GET", CALLBACK): self.line_callback,
+            ("GET", f"{BASE}/account-link"): self.account_link,
+        }
+        self._patron_routes = {  # (request, session, patron); others go to the login page
+            ("GET", BASE): self.home,
             ("GET", f"{BASE}/line/link"): self.link_page,
             ("POST", f"{BASE}/line/link"): self.line_link,
             ("GET", f"{BASE}/line/unlink"): self.unlink_page,
             ("POST", f"{BASE}/line/unlink"): self.unlink,
-            ("GET", f"{BASE}/account-link"): self.account_link,
             ("GET", f"{BASE}/password"): self.password_page,
             ("POST", f"{BASE}/password"): self.change_password,
             ("POST", f"{BASE}/holds/cancel"): self.cancel_hold,
@@ -104,9 +105,10 @@ class MyPage:
     # -- dispatch ------------------------------------------------------------------------
     def handle(self, request: Request) -> Response:
         path = request.path.rstrip("/") or "/"
-        route = self._routes.get((request.method, path))
-        if route is None:
-            known = any(p == path for _, p in self._routes)
+        key = (request.method, path)
+        route, patron_route = self._routes.get(key), self._patron_routes.get(key)
+        if route is None and patron_route is None:
+            known = any(p == path for _, p in (*self._routes, *self._patron_routes))
             return self._page(
                 request,
                 None,
@@ -115,8 +117,10 @@ class MyPage:
                 title=texts.SITE_TITLE,
                 message=texts.NOT_FOUND,
             )
-        session = self._current_session(request)
-        if request.method == "POST" and not _csrf_ok(request, session):
+        session, patron = self._current(request)
+        if request.method == "POST" and not (
+            session and session.csrf_matches(request.form.get("csrf_token"))
+        ):
             logger.warning("form refused: missing or wrong CSRF token")
             return self._page(
                 request,
@@ -126,21 +130,22 @@ class MyPage:
                 title=texts.SITE_TITLE,
                 message=texts.EXPIRED_FORM,
             )
-        return route(request, session)
+        if route is not None:
+            return route(request, session)
+        if patron is None:
+            return self._go(request, session, f"{BASE}/login")
+        return patron_route(request, session, patron)
 
-    def _current_session(self, request: Request) -> WebSession | None:
+    def _current(self, request: Request) -> tuple[WebSession | None, Patron | None]:
+        """The visitor's session and, when logged in, the patron (read once per request)."""
         session = self._sessions.get(request.session_id) if request.session_id else None
         if session is None or session.patron_id is None:
-            return session
+            return session, None
         patron = self._patrons.get(session.patron_id)
-        changed = patron.credentials_changed_at if patron else None
-        if patron is None or (changed is not None and session.created_at < changed):
+        if patron is None or session.issued_before(patron.credentials_changed_at):
             # The password changed after this session began (or the patron is gone).
-            return self._sessions.rotate(session, None)
-        return session
-
-    def _patron(self, session: WebSession | None) -> Patron | None:
-        return self._patrons.get(session.patron_id) if session and session.patron_id else None
+            return self._sessions.rotate(session, None), None
+        return session, patron
 
     # -- rendering -----------------------------------------------------------------------
     def _page(
@@ -233,9 +238,7 @@ class MyPage:
     def line_login(self, request: Request, session: WebSession | None) -> Response:
         return self._to_line(request, session or self._sessions.create(), "login")
 
-    def line_link(self, request: Request, session: WebSession) -> Response:
-        if session.patron_id is None:
-            return self._go(request, session, f"{BASE}/login")
+    def line_link(self, request: Request, session: WebSession, _patron: Patron) -> Response:
         return self._to_line(request, session, "link")
 
     def _to_line(self, request: Request, session: WebSession, purpose: str) -> Response:
@@ -314,14 +317,7 @@ class MyPage:
         return self._with_cookie(redirect(url), request, session)
 
     # -- pages for a logged-in patron ----------------------------------------------------
-    def _logged_in(self, request: Request, session: WebSession | None):
-        patron = self._patron(session)
-        return patron, (None if patron else self._go(request, session, f"{BASE}/login"))
-
-    def home(self, request: Request, session: WebSession | None) -> Response:
-        patron, elsewhere = self._logged_in(request, session)
-        if elsewhere:
-            return elsewhere
+    def home(self, request: Request, session: WebSession, patron: Patron) -> Response:
         view = home_view(
             patron,
             self._holds.open_holds(patron),
@@ -330,10 +326,7 @@ class MyPage:
         )
         return self._page(request, session, "home.html", title=texts.SITE_TITLE, **view)
 
-    def link_page(self, request: Request, session: WebSession | None) -> Response:
-        patron, elsewhere = self._logged_in(request, session)
-        if elsewhere:
-            return elsewhere
+    def link_page(self, request: Request, session: WebSession, patron: Patron) -> Response:
         return self._page(
             request,
             session,
@@ -343,10 +336,7 @@ class MyPage:
             linked=patron.line_user_id is not None,
         )
 
-    def unlink_page(self, request: Request, session: WebSession | None) -> Response:
-        patron, elsewhere = self._logged_in(request, session)
-        if elsewhere:
-            return elsewhere
+    def unlink_page(self, request: Request, session: WebSession, patron: Patron) -> Response:
         return self._page(
             request,
             session,
@@ -355,10 +345,7 @@ class MyPage:
             question=texts.UNLINK_QUESTION,
         )
 
-    def unlink(self, request: Request, session: WebSession) -> Response:
-        patron, elsewhere = self._logged_in(request, session)
-        if elsewhere:
-            return elsewhere
+    def unlink(self, request: Request, session: WebSession, patron: Patron) -> Response:
         self._patrons.unlink_line(patron.patron_id)
         self._audit.record(patron.patron_id, "unlink", "success")
         return self._go(request, session, BASE, texts.UNLINK_DONE)
@@ -366,13 +353,11 @@ class MyPage:
     def password_page(
         self,
         request: Request,
-        session: WebSession | None,
+        session: WebSession,
+        patron: Patron,
         error: str | None = None,
         status: int = 200,
     ) -> Response:
-        patron, elsewhere = self._logged_in(request, session)
-        if elsewhere:
-            return elsewhere
         return self._page(
             request,
             session,
@@ -384,36 +369,27 @@ class MyPage:
             initial=patron.password_is_initial,
         )
 
-    def change_password(self, request: Request, session: WebSession) -> Response:
-        patron, elsewhere = self._logged_in(request, session)
-        if elsewhere:
-            return elsewhere
+    def change_password(self, request: Request, session: WebSession, patron: Patron) -> Response:
         form = request.form
         try:
             self._login.change_password(
                 patron, form.get("current", ""), form.get("new", ""), form.get("confirm", "")
             )
         except PasswordRejected as rejected:
-            return self.password_page(request, session, str(rejected), 400)
+            return self.password_page(request, session, patron, str(rejected), 400)
         # A new session ID, issued after the change: this one stays, all others end.
         return self._go(
             request, self._sessions.rotate(session, patron.patron_id), BASE, texts.PASSWORD_CHANGED
         )
 
-    def cancel_hold(self, request: Request, session: WebSession) -> Response:
-        patron, elsewhere = self._logged_in(request, session)
-        if elsewhere:
-            return elsewhere
+    def cancel_hold(self, request: Request, session: WebSession, patron: Patron) -> Response:
         try:
             self._holds.cancel(patron, request.form.get("record", ""), request.form.get("hold", ""))
         except HoldNotCancellable:
             return self._go(request, session, BASE, texts.HOLD_NOT_CANCELLABLE)
         return self._go(request, session, BASE, texts.HOLD_CANCELLED)
 
-    def renew_loan(self, request: Request, session: WebSession) -> Response:
-        patron, elsewhere = self._logged_in(request, session)
-        if elsewhere:
-            return elsewhere
+    def renew_loan(self, request: Request, session: WebSession, patron: Patron) -> Response:
         try:
             loan = self._renewals.renew(patron.patron_id, request.form.get("barcode", ""))
         except RenewalRefused as refused:
@@ -427,13 +403,6 @@ class MyPage:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
-
-
-def _csrf_ok(request: Request, session: WebSession | None) -> bool:
-    sent = request.form.get("csrf_token", "")
-    return bool(session and sent) and hmac.compare_digest(
-        sent.encode(), session.csrf_token.encode()
-    )
 
 
 def _with(session: WebSession, **values: str) -> WebSession:
