@@ -7,7 +7,9 @@ one clear exception instead of werkzeug's print and sys.exit, and stop() is quic
 from __future__ import annotations
 
 import logging
+import signal
 import socket
+import sys
 import threading
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -93,3 +95,25 @@ class BackgroundServer:
             self._thread.join(timeout=5)
         self._server = None
         self._thread = None
+
+
+def serve_in_foreground(server, banner) -> int:
+    """`python -m` for a server with start()/stop(): start it, print `banner()` (after start,
+    when the port is known), run until Ctrl-C or SIGTERM; 1 when the port is busy."""
+    try:
+        server.start()
+    except ServerStartError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(banner(), flush=True)
+    stopping = threading.Event()
+    # Scripts stop background services with SIGTERM; treat it like Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    try:
+        while not stopping.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0

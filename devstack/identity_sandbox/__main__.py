@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 
-from .server import IdentitySandbox, SandboxStartError
+from ..background_server import serve_in_foreground
+from .server import IdentitySandbox
 from .settings import SandboxSettings
 
 
@@ -63,23 +62,7 @@ def _banner(sandbox: IdentitySandbox) -> str:
 def main(argv: list[str] | None = None) -> int:
     settings = _parse(sys.argv[1:] if argv is None else argv)
     sandbox = IdentitySandbox(settings, log_requests=True)
-    try:
-        sandbox.start()
-    except SandboxStartError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(_banner(sandbox), flush=True)
-    stopping = threading.Event()
-    # Scripts stop background services with SIGTERM; treat it like Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    try:
-        while not stopping.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sandbox.stop()
-    return 0
+    return serve_in_foreground(sandbox, lambda: _banner(sandbox))
 
 
 if __name__ == "__main__":

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 
-from .server import EmulatorStartError, LineEmulator
+from ..background_server import serve_in_foreground
+from .server import LineEmulator
 from .settings import EmulatorSettings
 
 
@@ -48,23 +47,10 @@ def _parse(argv: list[str]) -> EmulatorSettings:
 def main(argv: list[str] | None = None) -> int:
     settings = _parse(sys.argv[1:] if argv is None else argv)
     emulator = LineEmulator(settings, log_requests=True)
-    try:
-        emulator.start()
-    except EmulatorStartError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(f"LINE emulator on {emulator.url} -> webhook {settings.webhook_url} (Ctrl-C stops)")
-    stopping = threading.Event()
-    # Scripts stop background services with SIGTERM; treat it like Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    try:
-        while not stopping.wait(0.5):
-            pass
-    except KeyboardInterrupt:
-        pass
-    finally:
-        emulator.stop()
-    return 0
+    return serve_in_foreground(
+        emulator,
+        lambda: f"LINE emulator on {emulator.url} -> webhook {settings.webhook_url} (Ctrl-C stops)",
+    )
 
 
 if __name__ == "__main__":
