@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from html import unescape
 from urllib.parse import urljoin
 
 import requests
 
-from devstack.template import ROOT
+from .operator import operator
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 BIRTH_DATE, INITIAL_PASSWORD = "1988-07-07", "880707"
-
-
-def operator(devstack, module: str, *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=ROOT,
-        env={**os.environ, "AWS_ENDPOINT_URL": devstack.aws_url},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return done.stdout
 
 
 def counter_patron(devstack, name: str = "窓口 登録") -> str:

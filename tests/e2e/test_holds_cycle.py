@@ -4,15 +4,12 @@ copy with the operator CLI, the hold-ready notice arrives in the chat, the patro
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from devstack.stack import DEMO_LINE_USER
-from devstack.template import ROOT
 
+from .operator import operator
 from .sim import flex_buttons
 from .test_search import button, quick_reply, titles
 
@@ -26,16 +23,7 @@ def demo_catalogue(devstack):
 
 def desk(devstack, *args: str) -> dict:
     """`python -m ops.circulation …` against the devstack, as staff would run it."""
-    done = subprocess.run(
-        [sys.executable, "-m", "ops.circulation", *args],
-        cwd=ROOT,
-        env={**os.environ, "AWS_ENDPOINT_URL": devstack.aws_url},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(done.stdout.splitlines()[-1])
+    return json.loads(operator(devstack, "ops.circulation", *args).splitlines()[-1])
 
 
 def answers(sim, count: int = 1) -> list[dict]:

@@ -9,7 +9,8 @@ import pytest
 from devstack.template import ROOT
 from tests.support import browser
 
-from .mypage import INITIAL_PASSWORD, counter_patron, operator
+from .mypage import INITIAL_PASSWORD, counter_patron
+from .operator import operator
 from .sim import Sim
 from .test_simulator_browser import new_friend
 

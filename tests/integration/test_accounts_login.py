@@ -13,6 +13,7 @@ from library_service.patrons import PasswordRejected, UnknownPatron, new_patron_
 from library_service.storage.audit import DynamoAudit, bind_audit
 from library_service.storage.patrons import DynamoPatrons, PatronItem, bind_patrons
 from library_service.storage.web_sessions import DynamoThrottle, bind_web_sessions
+from tests.support.clock import SettableClock
 from tests.support.memory_patrons import MemoryPatrons
 
 BORN = date(1992, 5, 16)
@@ -20,17 +21,9 @@ INITIAL = "920516"
 NOW = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return SettableClock(NOW)
 
 
 @pytest.fixture

@@ -11,23 +11,16 @@ import pytest
 from library_service.accounts import AuditEntry
 from library_service.patrons import new_patron_id
 from library_service.storage.audit import DynamoAudit, bind_audit
+from tests.support.clock import SettableClock
 
 NOW = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
 PATRON = "1234567897"
 OTHER = new_patron_id(234_567_891)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return SettableClock(NOW)
 
 
 @pytest.fixture

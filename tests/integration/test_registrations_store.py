@@ -12,22 +12,15 @@ from library_service.identity import Document, Method
 from library_service.registration.model import Attempt, Category, Registration, Stage, VerifiedFacts
 from library_service.registration.store import ConcurrentRegistrationUpdate
 from library_service.storage.registrations import DynamoRegistrations, bind_registrations
+from tests.support.clock import SettableClock
 
 USER = "U" + "c" * 32
 NOW = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return SettableClock(NOW)
 
 
 @pytest.fixture

@@ -17,26 +17,16 @@ from library_service.storage.web_sessions import (
     DynamoWebSessions,
     bind_web_sessions,
 )
+from tests.support.clock import SettableClock
 
 NOW = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
 PATRON = "1234567897"
 RULES = LoginRules(max_failures=5, lock_seconds=15 * 60)
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return SettableClock(NOW)
 
 
 @pytest.fixture

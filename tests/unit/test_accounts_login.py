@@ -9,22 +9,12 @@ import pytest
 
 from library_service.accounts import LoginRefused, LoginRules, PatronLogin, throttle_key
 from library_service.patrons import PasswordRejected, verify_password
+from tests.support.clock import SettableClock
 from tests.support.memory_patrons import MemoryPatrons
 
 BORN = date(1992, 5, 16)
 INITIAL = "920516"
 NOW = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @dataclass
@@ -68,7 +58,7 @@ class MemoryAudit:
 
 @pytest.fixture
 def clock():
-    return Clock()
+    return SettableClock(NOW)
 
 
 @pytest.fixture
